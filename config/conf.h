@@ -1,0 +1,157 @@
+/*
+ * conf: the configuration model. A libconfig file (or the embedded
+ * default) is parsed and validated as a whole into an immutable,
+ * reference-counted struct conf. Readers pin one with conf_current() and
+ * drop it with conf_unref(); a reload builds a new one and swaps it in
+ * only when the whole file is valid.
+ */
+#ifndef RELAYMILTER_CONF_H
+#define RELAYMILTER_CONF_H
+
+#include <stddef.h>
+
+#include "domset.h"
+#include "netset.h"
+#include "strmap.h"
+
+#define CONF_DEFAULT_PATH	"/etc/relaymilter.conf"
+#define CONF_DEFAULT_SOCKET	"inet:8895@127.0.0.1"
+#define CONF_ERRLEN		1024
+
+enum conf_on_error {
+	CONF_ON_ERROR_TEMPFAIL,
+	CONF_ON_ERROR_ACCEPT
+};
+
+/* The relaying controls of one listener (top level or a services entry). */
+struct relay_policy {
+	const char	*service;	/* daemon_name; NULL at top level */
+	int		 smtp_auth;
+	int		 pop_before_smtp;
+	int		 relay_for_non_local_senders;
+	int		 relay_for_client_machines;
+	struct netset	*allow_from_nets;	/* always_allow_from: IPs */
+	struct domset	*allow_from_names;	/* always_allow_from: names */
+	struct domset	*allow_to;		/* always_allow_to */
+	int		 owns_from, owns_to;	/* lists set here, not shared */
+};
+
+struct conf_user {
+	char		*name;
+	char		*password;	/* "{SCHEME}..." */
+	int		 relay;
+};
+
+struct conf_poplog {
+	char		*path;
+	char		*format;
+};
+
+struct conf {
+	int		 refs;		/* atomic */
+	char		*path;		/* file loaded; "(embedded default)" */
+	int		 embedded;
+	char		*socket;
+	int		 socket_mode;	/* -1: not set */
+	char		*socket_group;
+	char		*control;
+	int		 control_mode;
+	char		*control_group;
+	char		*user;
+	char		*pidfile;
+	int		 dry_run;
+	enum conf_on_error on_error;
+
+	struct domset	 local_domains;	/* domains and domain_aliases */
+	struct netset	 lan;
+
+	struct relay_policy relay;
+	struct relay_policy *services;
+	size_t		 nservices;
+
+	struct conf_user *users;
+	size_t		 nusers;
+	struct strmap	 usermap;	/* name -> struct conf_user * */
+
+	char		*auth_dovecot;
+	char		*auth_saslauthd;
+	char		**auth_mechanisms;
+	size_t		 auth_nmechanisms;
+	int		 auth_failure_delay;
+	struct domset	 auth_realms;
+
+	int		 pop_window;
+	char		*pop_store;
+	struct conf_poplog *pop_logs;
+	size_t		 pop_nlogs;
+
+	char		**warnings;	/* to log after a successful load */
+	size_t		 nwarnings;
+};
+
+/*
+ * conf_load -- read and validate the file at path. Returns a new conf
+ * with one reference, or NULL with "file:line: message" in err.
+ */
+struct conf *conf_load(const char *path, char *err, size_t errlen);
+
+/*
+ * conf_load_string -- the same from text; name is used in messages and
+ * as the base for @include. Returns a conf or NULL with err filled.
+ */
+struct conf *conf_load_string(const char *text, const char *name, char *err,
+    size_t errlen);
+
+/*
+ * conf_default -- the embedded default: the host's own domain and
+ * "localhost" are local, the LAN is loopback, the controls have their
+ * defaults. Returns a conf or NULL with err filled.
+ */
+struct conf *conf_default(char *err, size_t errlen);
+
+/* conf_ref -- take another reference. Thread-safe. Returns c. */
+struct conf *conf_ref(struct conf *c);
+
+/* conf_unref -- drop a reference; frees c with the last one. Thread-safe. */
+void conf_unref(struct conf *c);
+
+/*
+ * conf_current -- the running config, with a reference the caller must
+ * drop. NULL before conf_install. Thread-safe (short mutex).
+ */
+struct conf *conf_current(void);
+
+/*
+ * conf_install -- make c (whose reference is passed in) the running
+ * config; the previous one loses the install reference and lives on
+ * while connections still pin it. Thread-safe.
+ */
+void conf_install(struct conf *c);
+
+/*
+ * conf_service -- the policy for the listener named daemon_name (exact
+ * match), or the top-level one. Pure; daemon_name may be NULL.
+ */
+const struct relay_policy *conf_service(const struct conf *c,
+    const char *daemon_name);
+
+/*
+ * conf_user_find -- the user an SMTP AUTH name refers to: exact,
+ * case-sensitive match of users[].name, after removing an "@realm"
+ * suffix whose realm is listed in auth.realms. NULL if none. Pure.
+ */
+const struct conf_user *conf_user_find(const struct conf *c,
+    const char *authen);
+
+/*
+ * conf_password_check -- validate the syntax of a stored password
+ * ("{PLAIN}...", crypt hashes, "{SCRAM-SHA-256}iter,salt,stored,server").
+ * Returns 0, or -1 with a message in err. Pure.
+ */
+int conf_password_check(const char *pw, char *err, size_t errlen);
+
+/* conf_socket_check -- validate "unix:/p", "inet:port@host",
+ * "inet6:port@host". Returns 0 or -1 with a message in err. Pure. */
+int conf_socket_check(const char *spec, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,771 @@
+/*
+ * conf_load: the validating builder. It walks the libconfig tree group by
+ * group, refuses unknown keys and wrong types, parses every list entry
+ * into the lookup structures the policy uses, and applies the safety
+ * rules (no /0 in the LAN or always_allow_from, no host bits set).
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "conf_load.h"
+
+struct loader {
+	const char	*name;
+	char		*err;
+	size_t		 errlen;
+	struct conf	*c;
+};
+
+typedef int (*conf_item_fn)(struct loader *, const config_setting_t *,
+    const char *, void *);
+
+static const char *const keys_top[] = {
+	"socket", "socket_mode", "socket_group", "control", "control_mode",
+	"control_group", "user", "pidfile", "dry_run", "on_error", "local",
+	"relay", "services", "users", "auth", "pop", NULL
+};
+static const char *const keys_local[] = {
+	"domains", "domain_aliases", "lan", NULL
+};
+static const char *const keys_relay[] = {
+	"smtp_auth", "pop_before_smtp", "relay_for_non_local_senders",
+	"relay_for_client_machines", "always_allow_from", "always_allow_to",
+	NULL
+};
+static const char *const keys_service[] = {
+	"daemon_name", "smtp_auth", "pop_before_smtp",
+	"relay_for_non_local_senders", "relay_for_client_machines",
+	"always_allow_from", "always_allow_to", NULL
+};
+static const char *const keys_user[] = { "name", "password", "relay", NULL };
+static const char *const keys_auth[] = {
+	"dovecot", "saslauthd", "mechanisms", "failure_delay", "realms", NULL
+};
+static const char *const keys_pop[] = { "window", "store", "logs", NULL };
+static const char *const keys_poplog[] = { "path", "format", NULL };
+static const char *const sasl_mechanisms[] = {
+	"CRAM-MD5", "LOGIN", "PLAIN", "SCRAM-SHA-256", NULL
+};
+
+static int
+fail(struct loader *L, const config_setting_t *s, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int
+fail(struct loader *L, const config_setting_t *s, const char *fmt, ...)
+{
+	char msg[CONF_ERRLEN];
+	const char *file = NULL;
+	int line = 0;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	/* Scalars inside arrays may carry no position: use the parent's. */
+	for (; s != NULL; s = config_setting_parent(s)) {
+		line = config_setting_source_line(s);
+		file = config_setting_source_file(s);
+		if (line > 0)
+			break;
+	}
+	snprintf(L->err, L->errlen, "%s:%d: %s", file ? file : L->name, line,
+	    msg);
+	return -1;
+}
+
+static int
+nomem(struct loader *L, const config_setting_t *s)
+{
+	return fail(L, s, "out of memory");
+}
+
+static int
+check_keys(struct loader *L, const config_setting_t *grp,
+    const char *const *allowed, const char *where)
+{
+	int i, n = config_setting_length(grp);
+
+	for (i = 0; i < n; i++) {
+		const config_setting_t *s = config_setting_get_elem(grp,
+		    (unsigned)i);
+		const char *name = config_setting_name(s);
+		const char *const *k;
+
+		for (k = allowed; *k; k++)
+			if (name != NULL && strcmp(name, *k) == 0)
+				break;
+		if (*k == NULL)
+			return fail(L, s, "unknown key \"%s\" in %s",
+			    name ? name : "?", where);
+	}
+	return 0;
+}
+
+/* Returns 1 if set (value in *out, newly allocated), 0 if absent, -1. */
+static int
+get_str(struct loader *L, const config_setting_t *grp, const char *key,
+    char **out)
+{
+	const config_setting_t *s = config_setting_get_member(grp, key);
+	char *v;
+
+	if (s == NULL)
+		return 0;
+	if (config_setting_type(s) != CONFIG_TYPE_STRING)
+		return fail(L, s, "\"%s\" must be a string", key);
+	v = strdup(config_setting_get_string(s));
+	if (v == NULL)
+		return nomem(L, s);
+	free(*out);
+	*out = v;
+	return 1;
+}
+
+static int
+get_bool(struct loader *L, const config_setting_t *grp, const char *key,
+    int *out)
+{
+	const config_setting_t *s = config_setting_get_member(grp, key);
+
+	if (s == NULL)
+		return 0;
+	if (config_setting_type(s) != CONFIG_TYPE_BOOL)
+		return fail(L, s, "\"%s\" must be true or false", key);
+	*out = config_setting_get_bool(s);
+	return 1;
+}
+
+static int
+get_int(struct loader *L, const config_setting_t *grp, const char *key,
+    long lo, long hi, int *out)
+{
+	const config_setting_t *s = config_setting_get_member(grp, key);
+	long long v;
+
+	if (s == NULL)
+		return 0;
+	if (config_setting_type(s) == CONFIG_TYPE_INT)
+		v = config_setting_get_int(s);
+	else if (config_setting_type(s) == CONFIG_TYPE_INT64)
+		v = config_setting_get_int64(s);
+	else
+		return fail(L, s, "\"%s\" must be an integer", key);
+	if (v < lo || v > hi)
+		return fail(L, s, "\"%s\" must be between %ld and %ld", key,
+		    lo, hi);
+	*out = (int)v;
+	return 1;
+}
+
+static int
+get_mode(struct loader *L, const config_setting_t *grp, const char *key,
+    int *out)
+{
+	char *v = NULL, *end;
+	long m;
+	int rc = get_str(L, grp, key, &v);
+
+	if (rc <= 0)
+		return rc;
+	m = strtol(v, &end, 8);
+	if (*v == '\0' || *end != '\0' || m < 0 || m > 0777) {
+		free(v);
+		return fail(L, config_setting_get_member(grp, key),
+		    "\"%s\" must be an octal mode such as \"0660\"", key);
+	}
+	free(v);
+	*out = (int)m;
+	return 1;
+}
+
+/* Calls fn for each string of an array or list; 0 if absent. */
+static int
+get_strlist(struct loader *L, const config_setting_t *grp, const char *key,
+    conf_item_fn fn, void *arg)
+{
+	const config_setting_t *s = config_setting_get_member(grp, key);
+	int i, n;
+
+	if (s == NULL)
+		return 0;
+	if (config_setting_type(s) != CONFIG_TYPE_ARRAY &&
+	    config_setting_type(s) != CONFIG_TYPE_LIST)
+		return fail(L, s, "\"%s\" must be a list of strings, "
+		    "such as [ \"a\", \"b\" ]", key);
+	n = config_setting_length(s);
+	for (i = 0; i < n; i++) {
+		const config_setting_t *e = config_setting_get_elem(s,
+		    (unsigned)i);
+
+		if (config_setting_type(e) != CONFIG_TYPE_STRING)
+			return fail(L, e, "\"%s\" must hold strings only", key);
+		if (fn(L, e, config_setting_get_string(e), arg) != 0)
+			return -1;
+	}
+	return 1;
+}
+
+static const config_setting_t *
+get_group(struct loader *L, const config_setting_t *grp, const char *key,
+    const char *const *allowed, int *rc)
+{
+	const config_setting_t *s = config_setting_get_member(grp, key);
+
+	*rc = 0;
+	if (s == NULL)
+		return NULL;
+	if (config_setting_type(s) != CONFIG_TYPE_GROUP) {
+		*rc = fail(L, s, "\"%s\" must be a group { ... }", key);
+		return NULL;
+	}
+	if (check_keys(L, s, allowed, key) != 0) {
+		*rc = -1;
+		return NULL;
+	}
+	return s;
+}
+
+struct netlist_arg {
+	struct netset	*nets;
+	struct domset	*names;		/* NULL: IPs only */
+	const char	*key;
+};
+
+static int
+item_net(struct loader *L, const config_setting_t *e, const char *v,
+    void *arg)
+{
+	struct netlist_arg *a = arg;
+	struct cidr c;
+	char msg[256];
+
+	if (a->names != NULL && strpbrk(v, ":/") == NULL &&
+	    netaddr_parse(v, &c.addr) != 0) {
+		/* Not an address: a host name, exact or ".suffix". */
+		if (domset_add(a->names, v, DOMSET_ALLOW_SUFFIX, msg,
+		    sizeof(msg)) != 0)
+			return fail(L, e, "%s: %s", a->key, msg);
+		return 0;
+	}
+	if (cidr_parse(v, &c, msg, sizeof(msg)) != 0)
+		return fail(L, e, "%s: %s", a->key, msg);
+	if (c.len == 0)
+		return fail(L, e, "%s: \"%s\" would match every client (an "
+		    "open relay); list the networks you mean", a->key, v);
+	if (netset_add(a->nets, &c) != 0)
+		return nomem(L, e);
+	return 0;
+}
+
+struct domlist_arg {
+	struct domset	*set;
+	int		 flags;
+	const char	*key;
+};
+
+static int
+item_dom(struct loader *L, const config_setting_t *e, const char *v,
+    void *arg)
+{
+	struct domlist_arg *a = arg;
+	char msg[256];
+
+	if (domset_add(a->set, v, a->flags, msg, sizeof(msg)) != 0)
+		return fail(L, e, "%s: %s", a->key, msg);
+	return 0;
+}
+
+static int
+load_local(struct loader *L, const config_setting_t *root)
+{
+	struct conf *c = L->c;
+	const config_setting_t *g;
+	struct domlist_arg d = { &c->local_domains, DOMSET_ALLOW_SUFFIX, NULL };
+	struct netlist_arg n = { &c->lan, NULL, "local.lan" };
+	int rc;
+
+	g = get_group(L, root, "local", keys_local, &rc);
+	if (g == NULL)
+		return rc;
+	d.key = "local.domains";
+	if (get_strlist(L, g, "domains", item_dom, &d) < 0)
+		return -1;
+	d.key = "local.domain_aliases";
+	if (get_strlist(L, g, "domain_aliases", item_dom, &d) < 0)
+		return -1;
+	if (get_strlist(L, g, "lan", item_net, &n) < 0)
+		return -1;
+	netset_freeze(&c->lan);
+	if (netset_covers_all(&c->lan))
+		return fail(L, config_setting_get_member(g, "lan"),
+		    "local.lan covers every address: that would let the "
+		    "whole internet relay");
+	return 0;
+}
+
+/*
+ * Give p lists of its own (empty), releasing any it owned already; lists
+ * it only borrowed from the top level are left alone.
+ */
+static int
+policy_lists_new(struct relay_policy *p, int from, int to)
+{
+	if (from) {
+		if (p->owns_from) {
+			netset_free(p->allow_from_nets);
+			domset_free(p->allow_from_names);
+			free(p->allow_from_nets);
+			free(p->allow_from_names);
+		}
+		p->allow_from_nets = calloc(1, sizeof(*p->allow_from_nets));
+		p->allow_from_names = calloc(1, sizeof(*p->allow_from_names));
+		p->owns_from = 1;
+		if (p->allow_from_nets == NULL || p->allow_from_names == NULL)
+			return -1;
+		netset_init(p->allow_from_nets);
+		domset_init(p->allow_from_names);
+	}
+	if (to) {
+		if (p->owns_to) {
+			domset_free(p->allow_to);
+			free(p->allow_to);
+		}
+		p->allow_to = calloc(1, sizeof(*p->allow_to));
+		p->owns_to = 1;
+		if (p->allow_to == NULL)
+			return -1;
+		domset_init(p->allow_to);
+	}
+	return 0;
+}
+
+/* Read the relay keys of grp over the values already in p. */
+static int
+load_policy_keys(struct loader *L, const config_setting_t *grp,
+    struct relay_policy *p, const char *where)
+{
+	const config_setting_t *s;
+	char key[128];
+
+	if (get_bool(L, grp, "smtp_auth", &p->smtp_auth) < 0 ||
+	    get_bool(L, grp, "pop_before_smtp", &p->pop_before_smtp) < 0 ||
+	    get_bool(L, grp, "relay_for_non_local_senders",
+	    &p->relay_for_non_local_senders) < 0 ||
+	    get_bool(L, grp, "relay_for_client_machines",
+	    &p->relay_for_client_machines) < 0)
+		return -1;
+	s = config_setting_get_member(grp, "always_allow_from");
+	if (s != NULL) {
+		struct netlist_arg n;
+
+		/* A list given here replaces the inherited one. */
+		if (policy_lists_new(p, 1, 0) != 0)
+			return nomem(L, s);
+		snprintf(key, sizeof(key), "%s.always_allow_from", where);
+		n.nets = p->allow_from_nets;
+		n.names = p->allow_from_names;
+		n.key = key;
+		if (get_strlist(L, grp, "always_allow_from", item_net, &n) < 0)
+			return -1;
+		netset_freeze(p->allow_from_nets);
+	}
+	s = config_setting_get_member(grp, "always_allow_to");
+	if (s != NULL) {
+		struct domlist_arg d;
+
+		if (policy_lists_new(p, 0, 1) != 0)
+			return nomem(L, s);
+		snprintf(key, sizeof(key), "%s.always_allow_to", where);
+		d.set = p->allow_to;
+		d.flags = DOMSET_ALLOW_SUFFIX | DOMSET_ALLOW_ADDRESS;
+		d.key = key;
+		if (get_strlist(L, grp, "always_allow_to", item_dom, &d) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+load_relay(struct loader *L, const config_setting_t *root)
+{
+	struct relay_policy *p = &L->c->relay;
+	const config_setting_t *g;
+	int rc;
+
+	p->relay_for_non_local_senders = 1;
+	if (policy_lists_new(p, 1, 1) != 0)
+		return nomem(L, root);
+	netset_freeze(p->allow_from_nets);
+	g = get_group(L, root, "relay", keys_relay, &rc);
+	if (g == NULL)
+		return rc;
+	return load_policy_keys(L, g, p, "relay");
+}
+
+static const config_setting_t *
+get_list(struct loader *L, const config_setting_t *root, const char *key,
+    int *rc)
+{
+	const config_setting_t *s = config_setting_get_member(root, key);
+
+	*rc = 0;
+	if (s == NULL)
+		return NULL;
+	if (config_setting_type(s) != CONFIG_TYPE_LIST) {
+		*rc = fail(L, s, "\"%s\" must be a list ( { ... }, ... )", key);
+		return NULL;
+	}
+	return s;
+}
+
+static int
+load_service(struct loader *L, const config_setting_t *e,
+    struct relay_policy *p)
+{
+	char *name = NULL;
+	char where[160];
+	size_t i;
+
+	if (config_setting_type(e) != CONFIG_TYPE_GROUP)
+		return fail(L, e, "each services entry must be a group { ... }");
+	if (check_keys(L, e, keys_service, "a services entry") != 0)
+		return -1;
+	if (get_str(L, e, "daemon_name", &name) <= 0) {
+		if (name == NULL)
+			return fail(L, e, "a services entry needs a "
+			    "daemon_name");
+		return -1;
+	}
+	for (i = 0; i < L->c->nservices; i++)
+		if (strcmp(L->c->services[i].service, name) == 0) {
+			free(name);
+			return fail(L, e, "daemon_name \"%s\" is listed twice",
+			    L->c->services[i].service);
+		}
+	*p = L->c->relay;
+	p->owns_from = p->owns_to = 0;
+	p->service = name;
+	snprintf(where, sizeof(where), "services[%s]", name);
+	return load_policy_keys(L, e, p, where);
+}
+
+static int
+load_services(struct loader *L, const config_setting_t *root)
+{
+	struct conf *c = L->c;
+	const config_setting_t *s;
+	int i, n, rc;
+
+	s = get_list(L, root, "services", &rc);
+	if (s == NULL)
+		return rc;
+	n = config_setting_length(s);
+	c->services = calloc((size_t)n + 1, sizeof(*c->services));
+	if (c->services == NULL)
+		return nomem(L, s);
+	for (i = 0; i < n; i++) {
+		struct relay_policy *p = &c->services[c->nservices];
+
+		rc = load_service(L, config_setting_get_elem(s, (unsigned)i), p);
+		/* Count it even when half-built so conf_free releases it. */
+		if (p->service != NULL)
+			c->nservices++;
+		if (rc != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+load_user(struct loader *L, const config_setting_t *e, struct conf_user *u)
+{
+	char msg[256];
+
+	if (config_setting_type(e) != CONFIG_TYPE_GROUP)
+		return fail(L, e, "each users entry must be a group { ... }");
+	if (check_keys(L, e, keys_user, "a users entry") != 0)
+		return -1;
+	if (get_str(L, e, "name", &u->name) < 0 ||
+	    get_str(L, e, "password", &u->password) < 0 ||
+	    get_bool(L, e, "relay", &u->relay) < 0)
+		return -1;
+	if (u->name == NULL || *u->name == '\0')
+		return fail(L, e, "a users entry needs a name");
+	if (strpbrk(u->name, " \t\r\n") != NULL)
+		return fail(L, e, "user name \"%s\" holds white space", u->name);
+	if (u->password == NULL)
+		return fail(L, e, "user \"%s\" needs a password", u->name);
+	if (conf_password_check(u->password, msg, sizeof(msg)) != 0)
+		return fail(L, config_setting_get_member(e, "password"),
+		    "user \"%s\": %s", u->name, msg);
+	return 0;
+}
+
+static void
+warn_readable(struct loader *L, const config_setting_t *e)
+{
+	const char *file = config_setting_source_file(e);
+	struct stat st;
+	char msg[CONF_ERRLEN], **w;
+
+	if (file == NULL || stat(file, &st) != 0 || !(st.st_mode & S_IROTH))
+		return;
+	for (size_t i = 0; i < L->c->nwarnings; i++)
+		if (strstr(L->c->warnings[i], file) != NULL)
+			return;
+	snprintf(msg, sizeof(msg), "%s: holds plaintext passwords and is "
+	    "readable by others (chmod o-r, or move users to an @include "
+	    "file with mode 0600)", file);
+	w = realloc(L->c->warnings, (L->c->nwarnings + 1) * sizeof(*w));
+	if (w == NULL)
+		return;
+	L->c->warnings = w;
+	if ((w[L->c->nwarnings] = strdup(msg)) != NULL)
+		L->c->nwarnings++;
+}
+
+static int
+load_users(struct loader *L, const config_setting_t *root)
+{
+	struct conf *c = L->c;
+	const config_setting_t *s;
+	int i, n, rc;
+
+	s = get_list(L, root, "users", &rc);
+	if (s == NULL)
+		return rc;
+	n = config_setting_length(s);
+	c->users = calloc((size_t)n + 1, sizeof(*c->users));
+	if (c->users == NULL)
+		return nomem(L, s);
+	for (i = 0; i < n; i++) {
+		const config_setting_t *e = config_setting_get_elem(s,
+		    (unsigned)i);
+		struct conf_user *u = &c->users[c->nusers++];
+
+		if (load_user(L, e, u) != 0)
+			return -1;
+		rc = strmap_put(&c->usermap, u->name, strlen(u->name), u);
+		if (rc < 0)
+			return nomem(L, e);
+		if (rc > 0)
+			return fail(L, e, "user \"%s\" is listed twice",
+			    u->name);
+		if (strncasecmp(u->password, "{PLAIN}", 7) == 0)
+			warn_readable(L, e);
+	}
+	return 0;
+}
+
+static int
+item_mech(struct loader *L, const config_setting_t *e, const char *v,
+    void *arg)
+{
+	struct conf *c = L->c;
+	const char *const *m;
+	char **nv;
+	size_t i;
+
+	(void)arg;
+	for (m = sasl_mechanisms; *m; m++)
+		if (strcasecmp(*m, v) == 0)
+			break;
+	if (*m == NULL)
+		return fail(L, e, "auth.mechanisms: unknown mechanism \"%s\" "
+		    "(known: CRAM-MD5, LOGIN, PLAIN, SCRAM-SHA-256)", v);
+	for (i = 0; i < c->auth_nmechanisms; i++)
+		if (strcmp(c->auth_mechanisms[i], *m) == 0)
+			return 0;
+	nv = realloc(c->auth_mechanisms, (i + 1) * sizeof(*nv));
+	if (nv == NULL)
+		return nomem(L, e);
+	c->auth_mechanisms = nv;
+	/* Stored upper case: mechanism names are compared exactly later. */
+	if ((nv[i] = strdup(*m)) == NULL)
+		return nomem(L, e);
+	c->auth_nmechanisms++;
+	return 0;
+}
+
+static int
+item_socket(struct loader *L, const config_setting_t *grp, const char *key,
+    char **out)
+{
+	char msg[256];
+	int rc = get_str(L, grp, key, out);
+
+	if (rc <= 0)
+		return rc;
+	if (conf_socket_check(*out, msg, sizeof(msg)) != 0)
+		return fail(L, config_setting_get_member(grp, key), "%s: %s",
+		    key, msg);
+	return 1;
+}
+
+static int
+load_auth(struct loader *L, const config_setting_t *root)
+{
+	struct conf *c = L->c;
+	const config_setting_t *g;
+	struct domlist_arg d = { &c->auth_realms, 0, "auth.realms" };
+	int rc;
+
+	c->auth_failure_delay = 2;
+	g = get_group(L, root, "auth", keys_auth, &rc);
+	if (g == NULL)
+		rc = 0;
+	else if (item_socket(L, g, "dovecot", &c->auth_dovecot) < 0 ||
+	    item_socket(L, g, "saslauthd", &c->auth_saslauthd) < 0 ||
+	    get_strlist(L, g, "mechanisms", item_mech, NULL) < 0 ||
+	    get_int(L, g, "failure_delay", 0, 9, &c->auth_failure_delay) < 0 ||
+	    get_strlist(L, g, "realms", item_dom, &d) < 0)
+		return -1;
+	if (c->auth_nmechanisms == 0 && (g == NULL ||
+	    config_setting_get_member(g, "mechanisms") == NULL)) {
+		const char *const *m;
+
+		for (m = sasl_mechanisms; *m; m++)
+			if (item_mech(L, root, *m, NULL) != 0)
+				return -1;
+	}
+	return rc;
+}
+
+static int
+load_poplogs(struct loader *L, const config_setting_t *g)
+{
+	struct conf *c = L->c;
+	const config_setting_t *s = config_setting_get_member(g, "logs");
+	int i, n;
+
+	if (s == NULL)
+		return 0;
+	if (config_setting_type(s) != CONFIG_TYPE_LIST)
+		return fail(L, s, "\"logs\" must be a list ( { ... }, ... )");
+	n = config_setting_length(s);
+	c->pop_logs = calloc((size_t)n + 1, sizeof(*c->pop_logs));
+	if (c->pop_logs == NULL)
+		return nomem(L, s);
+	for (i = 0; i < n; i++) {
+		const config_setting_t *e = config_setting_get_elem(s,
+		    (unsigned)i);
+		struct conf_poplog *pl = &c->pop_logs[c->pop_nlogs++];
+
+		if (config_setting_type(e) != CONFIG_TYPE_GROUP)
+			return fail(L, e, "each pop.logs entry must be a group");
+		if (check_keys(L, e, keys_poplog, "a pop.logs entry") != 0 ||
+		    get_str(L, e, "path", &pl->path) < 0 ||
+		    get_str(L, e, "format", &pl->format) < 0)
+			return -1;
+		if (pl->path == NULL || pl->path[0] != '/')
+			return fail(L, e, "a pop.logs entry needs an absolute "
+			    "path");
+		if (pl->format == NULL)
+			return fail(L, e, "a pop.logs entry needs a format "
+			    "(dovecot or courier)");
+		if (strcmp(pl->format, "dovecot") != 0 &&
+		    strcmp(pl->format, "courier") != 0)
+			return fail(L, e, "unknown pop.logs format \"%s\" "
+			    "(dovecot or courier)", pl->format);
+	}
+	return 0;
+}
+
+static int
+load_pop(struct loader *L, const config_setting_t *root)
+{
+	struct conf *c = L->c;
+	const config_setting_t *g;
+	int rc;
+
+	c->pop_window = 300;
+	g = get_group(L, root, "pop", keys_pop, &rc);
+	if (g == NULL)
+		return rc;
+	if (get_int(L, g, "window", 1, 86400, &c->pop_window) < 0 ||
+	    get_str(L, g, "store", &c->pop_store) < 0)
+		return -1;
+	if (c->pop_store != NULL && strncmp(c->pop_store, "lmdb:/", 6) != 0 &&
+	    strncmp(c->pop_store, "redis://", 8) != 0)
+		return fail(L, config_setting_get_member(g, "store"),
+		    "pop.store must be \"lmdb:/absolute/dir\" or "
+		    "\"redis://host:port/db\"");
+	return load_poplogs(L, g);
+}
+
+static int
+load_top(struct loader *L, const config_setting_t *root)
+{
+	struct conf *c = L->c;
+	char *onerr = NULL;
+	int rc;
+
+	if (check_keys(L, root, keys_top, "the top level") != 0 ||
+	    item_socket(L, root, "socket", &c->socket) < 0 ||
+	    get_mode(L, root, "socket_mode", &c->socket_mode) < 0 ||
+	    get_str(L, root, "socket_group", &c->socket_group) < 0 ||
+	    item_socket(L, root, "control", &c->control) < 0 ||
+	    get_mode(L, root, "control_mode", &c->control_mode) < 0 ||
+	    get_str(L, root, "control_group", &c->control_group) < 0 ||
+	    get_str(L, root, "user", &c->user) < 0 ||
+	    get_str(L, root, "pidfile", &c->pidfile) < 0 ||
+	    get_bool(L, root, "dry_run", &c->dry_run) < 0)
+		return -1;
+	rc = get_str(L, root, "on_error", &onerr);
+	if (rc < 0)
+		return -1;
+	if (rc > 0) {
+		if (strcmp(onerr, "tempfail") == 0)
+			c->on_error = CONF_ON_ERROR_TEMPFAIL;
+		else if (strcmp(onerr, "accept") == 0)
+			c->on_error = CONF_ON_ERROR_ACCEPT;
+		else {
+			free(onerr);
+			return fail(L, config_setting_get_member(root,
+			    "on_error"), "on_error must be \"tempfail\" or "
+			    "\"accept\"");
+		}
+		free(onerr);
+	}
+	if (c->socket == NULL && (c->socket = strdup(CONF_DEFAULT_SOCKET)) ==
+	    NULL)
+		return nomem(L, root);
+	return 0;
+}
+
+struct conf *
+conf_build(config_t *cfg, const char *name, char *err, size_t errlen)
+{
+	struct loader L = { name, err, errlen, NULL };
+	const config_setting_t *root = config_root_setting(cfg);
+	struct conf *c;
+
+	c = calloc(1, sizeof(*c));
+	if (c == NULL || (c->path = strdup(name)) == NULL) {
+		snprintf(err, errlen, "%s: out of memory", name);
+		free(c);
+		return NULL;
+	}
+	L.c = c;
+	c->refs = 1;
+	c->socket_mode = c->control_mode = -1;
+	domset_init(&c->local_domains);
+	netset_init(&c->lan);
+	strmap_init(&c->usermap);
+	domset_init(&c->auth_realms);
+	if (load_top(&L, root) != 0 || load_local(&L, root) != 0 ||
+	    load_relay(&L, root) != 0 || load_services(&L, root) != 0 ||
+	    load_users(&L, root) != 0 || load_auth(&L, root) != 0 ||
+	    load_pop(&L, root) != 0) {
+		conf_free(c);
+		return NULL;
+	}
+	return c;
+}

@@ -1,0 +1,272 @@
+/*
+ * addr: parsing of SMTP envelope addresses and normalisation of domains.
+ * The parser is deliberately suspicious: anything it cannot read as a
+ * plain local@domain is reported as routed or invalid, and the policy
+ * treats both as non-local, so a mistake here can refuse mail but never
+ * open a relay.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <idn2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "addr.h"
+
+const char *
+addr_kind_name(enum addr_kind kind)
+{
+	switch (kind) {
+	case ADDR_PLAIN:	return "plain";
+	case ADDR_NULL:		return "null";
+	case ADDR_POSTMASTER:	return "postmaster";
+	case ADDR_NODOMAIN:	return "nodomain";
+	case ADDR_ROUTED:	return "routed";
+	case ADDR_INVALID:	return "invalid";
+	}
+	return "?";
+}
+
+static int
+addr_literal_normalize(const char *in, size_t len, char *out, size_t outlen)
+{
+	char buf[INET6_ADDRSTRLEN + 8], txt[INET6_ADDRSTRLEN];
+	unsigned char bin[16];
+	size_t n;
+
+	if (len < 3 || in[len - 1] != ']' || len - 2 >= sizeof(buf))
+		return -1;
+	n = len - 2;
+	memcpy(buf, in + 1, n);
+	buf[n] = '\0';
+	if (inet_pton(AF_INET, buf, bin) == 1) {
+		inet_ntop(AF_INET, bin, txt, sizeof(txt));
+		return snprintf(out, outlen, "[%s]", txt) < (int)outlen ? 0 : -1;
+	}
+	if (n > 5 && strncasecmp(buf, "ipv6:", 5) == 0 &&
+	    inet_pton(AF_INET6, buf + 5, bin) == 1) {
+		inet_ntop(AF_INET6, bin, txt, sizeof(txt));
+		return snprintf(out, outlen, "[ipv6:%s]", txt) < (int)outlen ?
+		    0 : -1;
+	}
+	return -1;
+}
+
+/* Label syntax check on the final ASCII form. */
+static int
+addr_labels_ok(const char *d)
+{
+	size_t label = 0;
+
+	if (*d == '\0')
+		return 0;
+	for (; *d; d++) {
+		unsigned char c = (unsigned char)*d;
+
+		if (c == '.') {
+			if (label == 0)
+				return 0;
+			label = 0;
+			continue;
+		}
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		    c == '-' || c == '_'))
+			return 0;
+		if (++label > 63)
+			return 0;
+	}
+	return label > 0;
+}
+
+int
+addr_domain_normalize(const char *in, size_t len, char *out, size_t outlen)
+{
+	char buf[ADDR_DOMAIN_MAX * 4];
+	int nonascii = 0;
+	size_t i;
+
+	if (len > 0 && in[0] == '[')
+		return addr_literal_normalize(in, len, out, outlen);
+	/* One trailing dot is the root; two mean an empty label. */
+	if (len > 0 && in[len - 1] == '.')
+		len--;
+	if (len == 0 || len >= sizeof(buf))
+		return -1;
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)in[i];
+
+		if (c == '\0')
+			return -1;
+		if (c >= 0x80)
+			nonascii = 1;
+		buf[i] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : (char)c;
+	}
+	buf[len] = '\0';
+	if (nonascii) {
+		char *ascii = NULL;
+		int rc;
+
+		rc = idn2_to_ascii_8z(buf, &ascii,
+		    IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL);
+		if (rc != IDN2_OK)
+			return -1;
+		if (strlen(ascii) >= outlen) {
+			idn2_free(ascii);
+			return -1;
+		}
+		strcpy(out, ascii);
+		idn2_free(ascii);
+		/* The converter lower-cases, but be sure for the ASCII part. */
+		for (i = 0; out[i]; i++)
+			if (out[i] >= 'A' && out[i] <= 'Z')
+				out[i] = (char)(out[i] + 32);
+	} else {
+		if (len >= outlen)
+			return -1;
+		memcpy(out, buf, len + 1);
+	}
+	if (strlen(out) > 253 || !addr_labels_ok(out))
+		return -1;
+	return 0;
+}
+
+/* Characters allowed in an unquoted local part (RFC 5322 atext and '.'). */
+static int
+addr_atext(unsigned char c)
+{
+	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c >= 0x80)
+		return 1;
+	return strchr(".#$&'*+-/=?^_`{|}~", c) != NULL && c != '\0';
+}
+
+/*
+ * Scan a quoted local part starting at the opening quote. Returns the
+ * index just past the closing quote, or 0 if it never closes. Sets
+ * *routing when the quoted text holds @, % or ! (escaped or not).
+ */
+static size_t
+addr_scan_quoted(const char *s, size_t len, int *routing)
+{
+	size_t i;
+
+	for (i = 1; i < len; i++) {
+		char c = s[i];
+
+		if (c == '\\') {
+			if (++i >= len)
+				return 0;
+			c = s[i];
+		} else if (c == '"')
+			return i + 1;
+		if (c == '@' || c == '%' || c == '!')
+			*routing = 1;
+	}
+	return 0;
+}
+
+static void
+addr_set_local(struct addr *out, const char *s, size_t len)
+{
+	size_t i;
+
+	if (len >= ADDR_LOCAL_MAX) {
+		out->local_toolong = 1;
+		return;
+	}
+	for (i = 0; i < len; i++) {
+		char c = s[i];
+
+		out->local[i] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+	}
+	out->local[len] = '\0';
+}
+
+/* Classify the text between the angle brackets. */
+static enum addr_kind
+addr_classify(const char *s, size_t len, struct addr *out)
+{
+	size_t at, i;
+	int routing = 0;
+	const char *dom;
+	size_t dlen;
+
+	if (len == 0)
+		return ADDR_NULL;
+	if (s[0] == '@')
+		return ADDR_ROUTED;
+	if (s[0] == '"') {
+		at = addr_scan_quoted(s, len, &routing);
+		if (at == 0)
+			return ADDR_INVALID;
+		if (routing)
+			return ADDR_ROUTED;
+		if (at == len)
+			return ADDR_NODOMAIN;
+		if (s[at] != '@')
+			return ADDR_INVALID;
+	} else {
+		for (at = 0; at < len && s[at] != '@'; at++) {
+			unsigned char c = (unsigned char)s[at];
+
+			if (c == '%' || c == '!')
+				routing = 1;
+			else if (!addr_atext(c))
+				return ADDR_INVALID;
+		}
+		if (routing)
+			return ADDR_ROUTED;
+		if (at == 0)
+			return ADDR_INVALID;
+		if (at == len) {
+			if (len == 10 && strncasecmp(s, "postmaster", 10) == 0)
+				return ADDR_POSTMASTER;
+			return ADDR_NODOMAIN;
+		}
+	}
+	dom = s + at + 1;
+	dlen = len - at - 1;
+	for (i = 0; i < dlen; i++)
+		if (dom[i] == '@' || dom[i] == '%' || dom[i] == '!')
+			return ADDR_ROUTED;
+	if (addr_domain_normalize(dom, dlen, out->domain,
+	    sizeof(out->domain)) != 0)
+		return ADDR_INVALID;
+	out->literal = dom[0] == '[';
+	addr_set_local(out, s, at);
+	return ADDR_PLAIN;
+}
+
+void
+addr_parse(const char *s, struct addr *out)
+{
+	size_t len;
+
+	out->literal = 0;
+	out->local_toolong = 0;
+	out->domain[0] = '\0';
+	out->local[0] = '\0';
+	if (s == NULL) {
+		out->kind = ADDR_INVALID;
+		return;
+	}
+	while (*s == ' ' || *s == '\t')
+		s++;
+	len = strlen(s);
+	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+		len--;
+	if (len > 0 && s[0] == '<') {
+		if (len < 2 || s[len - 1] != '>') {
+			out->kind = ADDR_INVALID;
+			return;
+		}
+		s++;
+		len -= 2;
+	}
+	out->kind = addr_classify(s, len, out);
+	if (out->kind != ADDR_PLAIN)
+		out->domain[0] = '\0';
+}

@@ -1,0 +1,56 @@
+/*
+ * domset: immutable sets of domain patterns and full addresses, as used
+ * by local.domains, always_allow_from (host names) and always_allow_to.
+ * "example.org" matches itself only; ".example.org" matches its
+ * subdomains, on a label boundary, never itself; "u@example.org" (where
+ * allowed) matches that address, case-insensitively. Lookups are hashed.
+ */
+#ifndef RELAYMILTER_DOMSET_H
+#define RELAYMILTER_DOMSET_H
+
+#include <stddef.h>
+
+#include "strmap.h"
+
+struct domset {
+	struct strmap	 exact;
+	struct strmap	 suffix;
+	struct strmap	 address;
+};
+
+#define DOMSET_ALLOW_ADDRESS	0x1	/* accept "local@domain" entries */
+#define DOMSET_ALLOW_SUFFIX	0x2	/* accept ".domain" entries */
+
+/* domset_init -- make an empty set. */
+void domset_init(struct domset *set);
+
+/*
+ * domset_add -- add the pattern p (a domain, ".domain" or, with
+ * DOMSET_ALLOW_ADDRESS, "local@domain"), normalized as addr.h says.
+ * Returns 0, or -1 with a message in err (bad pattern, out of memory).
+ * A duplicate is not an error.
+ */
+int domset_add(struct domset *set, const char *p, int flags, char *err,
+    size_t errlen);
+
+/*
+ * domset_match -- 1 if the normalized domain d equals an exact entry or
+ * is a subdomain of a suffix entry, else 0. Thread-safe on a set no
+ * longer modified; allocation-free.
+ */
+int domset_match(const struct domset *set, const char *d);
+
+/*
+ * domset_match_address -- 1 if local@domain (both normalized: local part
+ * lower-cased) is an address entry. Thread-safe, allocation-free.
+ */
+int domset_match_address(const struct domset *set, const char *local,
+    const char *domain);
+
+/* domset_count -- number of entries. */
+size_t domset_count(const struct domset *set);
+
+/* domset_free -- release the set. */
+void domset_free(struct domset *set);
+
+#endif

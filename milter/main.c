@@ -1,0 +1,282 @@
+/*
+ * main: the relaymilter program. It loads the config (or the embedded
+ * default), then either checks it (-n), explains a decision (--explain),
+ * or binds the milter socket, daemonizes unless -f, drops privileges and
+ * serves. SIGUSR1 reloads the config; libmilter owns SIGHUP, SIGTERM and
+ * SIGINT as "stop".
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <grp.h>
+#include <pthread.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "explain.h"
+#include "log.h"
+#include "mlfi.h"
+
+static const char *main_conffile;	/* NULL: embedded default */
+
+static void
+main_usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: relaymilter [-c FILE] [-f] [-n] [-V]\n"
+	    "       relaymilter [-c FILE] --explain --client IP "
+	    "[--client-name NAME]\n"
+	    "                   [--daemon-name NAME] [--auth USER] [--pop] "
+	    "--from SENDER RCPT...\n");
+}
+
+/* Load -c FILE, else /etc/relaymilter.conf, else the embedded default. */
+static struct conf *
+main_load(const char *path, int explicit_path, char *err, size_t errlen)
+{
+	if (!explicit_path && access(path, F_OK) != 0 && errno == ENOENT) {
+		main_conffile = NULL;
+		return conf_default(err, errlen);
+	}
+	main_conffile = path;
+	return conf_load(path, err, errlen);
+}
+
+static void
+main_log_warnings(const struct conf *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nwarnings; i++)
+		log_msg(LOG_WARNING, "%s", c->warnings[i]);
+}
+
+static void
+main_reload(void)
+{
+	char err[CONF_ERRLEN];
+	struct conf *c;
+
+	if (main_conffile == NULL) {
+		log_msg(LOG_NOTICE, "reload: running on the embedded default, "
+		    "nothing to reload");
+		return;
+	}
+	c = conf_load(main_conffile, err, sizeof(err));
+	if (c == NULL) {
+		log_msg(LOG_ERR, "reload failed, keeping the running config: "
+		    "%s", err);
+		return;
+	}
+	main_log_warnings(c);
+	conf_install(c);
+	log_msg(LOG_INFO, "reload: config %s loaded", main_conffile);
+}
+
+static void *
+main_signal_thread(void *arg)
+{
+	sigset_t *set = arg;
+	int sig;
+
+	for (;;) {
+		if (sigwait(set, &sig) != 0)
+			continue;
+		if (sig == SIGUSR1)
+			main_reload();
+	}
+	return NULL;
+}
+
+static int
+main_daemonize(void)
+{
+	pid_t pid = fork();
+	int fd;
+
+	if (pid < 0)
+		return -1;
+	if (pid > 0)
+		_exit(EX_OK);
+	if (setsid() < 0)
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid > 0)
+		_exit(EX_OK);
+	if (chdir("/") != 0)
+		return -1;
+	fd = open("/dev/null", O_RDWR);
+	if (fd < 0)
+		return -1;
+	dup2(fd, STDIN_FILENO);
+	dup2(fd, STDOUT_FILENO);
+	dup2(fd, STDERR_FILENO);
+	if (fd > STDERR_FILENO)
+		close(fd);
+	return 0;
+}
+
+static int
+main_drop_privileges(const char *user)
+{
+	struct passwd *pw = getpwnam(user);
+
+	if (pw == NULL) {
+		log_msg(LOG_ERR, "user %s: no such user", user);
+		return -1;
+	}
+	if (initgroups(pw->pw_name, pw->pw_gid) != 0 ||
+	    setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0) {
+		log_msg(LOG_ERR, "cannot switch to user %s: %s", user,
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static void
+main_describe(const struct conf *c)
+{
+	if (c->embedded)
+		log_msg(LOG_NOTICE, "no config file (%s): running on the "
+		    "embedded default: local domains and localhost are ours, "
+		    "the LAN is loopback, only LAN clients may relay",
+		    CONF_DEFAULT_PATH);
+	log_msg(LOG_INFO, "relaymilter %s starting: config=%s socket=%s "
+	    "services=%zu users=%zu%s", PACKAGE_VERSION, c->path, c->socket,
+	    c->nservices, c->nusers, c->dry_run ? " dry_run=yes" : "");
+}
+
+static int
+main_serve(struct conf *c, int foreground)
+{
+	static sigset_t set;
+	char err[CONF_ERRLEN];
+	pthread_t tid;
+
+	main_describe(c);
+	main_log_warnings(c);
+	if (mlfi_setup(c, err, sizeof(err)) != 0) {
+		log_msg(LOG_ERR, "%s", err);
+		return EX_UNAVAILABLE;
+	}
+	if (!foreground && main_daemonize() != 0) {
+		log_msg(LOG_ERR, "cannot daemonize: %s", strerror(errno));
+		return EX_OSERR;
+	}
+	if (c->user != NULL && main_drop_privileges(c->user) != 0)
+		return EX_NOUSER;
+	conf_install(c);
+	/* Blocked here, inherited by libmilter's threads, taken by ours. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	if (pthread_create(&tid, NULL, main_signal_thread, &set) != 0) {
+		log_msg(LOG_ERR, "cannot start the signal thread");
+		return EX_OSERR;
+	}
+	log_msg(LOG_INFO, "ready");
+	if (mlfi_run() != 0) {
+		log_msg(LOG_ERR, "libmilter stopped with an error");
+		return EX_SOFTWARE;
+	}
+	log_msg(LOG_INFO, "stopped");
+	return EX_OK;
+}
+
+enum { OPT_EXPLAIN = 256, OPT_CLIENT, OPT_CLIENT_NAME, OPT_DAEMON_NAME,
+    OPT_AUTH, OPT_POP, OPT_FROM, OPT_HELP };
+
+static const struct option main_longopts[] = {
+	{ "explain",	no_argument,		NULL, OPT_EXPLAIN },
+	{ "client",	required_argument,	NULL, OPT_CLIENT },
+	{ "client-name", required_argument,	NULL, OPT_CLIENT_NAME },
+	{ "daemon-name", required_argument,	NULL, OPT_DAEMON_NAME },
+	{ "auth",	required_argument,	NULL, OPT_AUTH },
+	{ "pop",	no_argument,		NULL, OPT_POP },
+	{ "from",	required_argument,	NULL, OPT_FROM },
+	{ "help",	no_argument,		NULL, OPT_HELP },
+	{ NULL, 0, NULL, 0 }
+};
+
+int
+main(int argc, char **argv)
+{
+	struct explain_opts eo = { 0 };
+	const char *path = CONF_DEFAULT_PATH;
+	int opt, explicit_path = 0, foreground = 0, check = 0, explain = 0;
+	char err[CONF_ERRLEN];
+	struct conf *c;
+	int rc;
+
+	while ((opt = getopt_long(argc, argv, "c:fnVh", main_longopts,
+	    NULL)) != -1) {
+		switch (opt) {
+		case 'c': path = optarg; explicit_path = 1; break;
+		case 'f': foreground = 1; break;
+		case 'n': check = 1; break;
+		case 'V':
+			printf("relaymilter %s\n", PACKAGE_VERSION);
+			return EX_OK;
+		case 'h': case OPT_HELP:
+			main_usage(stdout);
+			return EX_OK;
+		case OPT_EXPLAIN: explain = 1; break;
+		case OPT_CLIENT: eo.client = optarg; break;
+		case OPT_CLIENT_NAME: eo.client_name = optarg; break;
+		case OPT_DAEMON_NAME: eo.daemon_name = optarg; break;
+		case OPT_AUTH: eo.auth = optarg; break;
+		case OPT_POP: eo.pop = 1; break;
+		case OPT_FROM: eo.from = optarg; break;
+		default:
+			main_usage(stderr);
+			return EX_USAGE;
+		}
+	}
+	if (explain && (eo.client == NULL || eo.from == NULL ||
+	    optind >= argc)) {
+		fprintf(stderr, "relaymilter: --explain needs --client, --from "
+		    "and at least one recipient\n");
+		main_usage(stderr);
+		return EX_USAGE;
+	}
+	if ((!explain && (optind < argc || eo.client || eo.from || eo.pop ||
+	    eo.auth || eo.client_name || eo.daemon_name)) ||
+	    (explain && check)) {
+		main_usage(stderr);
+		return EX_USAGE;
+	}
+	log_init("relaymilter", foreground || check || explain);
+	c = main_load(path, explicit_path, err, sizeof(err));
+	if (c == NULL) {
+		if (foreground || check || explain)
+			fprintf(stderr, "%s\n", err);
+		else
+			log_msg(LOG_ERR, "%s", err);
+		return EX_CONFIG;
+	}
+	if (check) {
+		for (size_t i = 0; i < c->nwarnings; i++)
+			fprintf(stderr, "warning: %s\n", c->warnings[i]);
+		printf("%s: OK\n", c->path);
+		conf_unref(c);
+		return EX_OK;
+	}
+	if (explain) {
+		rc = explain_run(c, &eo, argv + optind, argc - optind, stdout);
+		conf_unref(c);
+		return rc;
+	}
+	return main_serve(c, foreground);
+}

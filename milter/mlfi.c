@@ -1,0 +1,356 @@
+/*
+ * mlfi: the libmilter callbacks. A connection pins the running config and
+ * remembers the client, the listener ({daemon_name}) and, per
+ * transaction, the sender and {auth_authen}; every RCPT is then one call
+ * of policy_decide and one log line. Only this file knows libmilter.
+ */
+#include "config.h"
+
+#include <grp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libmilter/mfapi.h>
+
+#include "addr.h"
+#include "log.h"
+#include "mlfi.h"
+#include "policy.h"
+
+struct mlfi_conn {
+	struct conf	*conf;
+	const struct relay_policy *rp;
+	unsigned long	 pflags;	/* protocol flags agreed with MTA */
+	int		 have_client;
+	struct netaddr	 client;
+	char		 client_ip[48];
+	char		 client_name[256];	/* verified name, or "" */
+	char		 service[64];
+	char		 auth_user[256];
+	int		 have_sender;
+	struct addr	 sender;
+	char		 sender_raw[512];
+};
+
+/* Macros asked of the MTA, per stage. */
+static char mlfi_macros_connect[] =
+    "{daemon_name} {client_addr} {client_name} {client_resolve} j";
+static char mlfi_macros_envfrom[] = "{auth_authen} {auth_type} i";
+static char mlfi_macros_envrcpt[] = "i {rcpt_mailer}";
+
+static unsigned long mlfi_nr_wanted = SMFIP_NR_CONN | SMFIP_NR_MAIL;
+static unsigned long mlfi_skip_wanted = SMFIP_NOHELO | SMFIP_NOHDRS |
+    SMFIP_NOEOH | SMFIP_NOBODY | SMFIP_NOUNKNOWN;
+
+static struct mlfi_conn *
+mlfi_conn_get(SMFICTX *ctx)
+{
+	struct mlfi_conn *cc = smfi_getpriv(ctx);
+
+	if (cc == NULL) {
+		cc = calloc(1, sizeof(*cc));
+		if (cc == NULL)
+			return NULL;
+		smfi_setpriv(ctx, cc);
+	}
+	return cc;
+}
+
+static sfsistat
+mlfi_continue(const struct mlfi_conn *cc, unsigned long nr_flag)
+{
+	/* libmilter insists on NOREPLY once the MTA agreed not to wait. */
+	return cc != NULL && (cc->pflags & nr_flag) ? SMFIS_NOREPLY :
+	    SMFIS_CONTINUE;
+}
+
+static sfsistat
+mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
+    unsigned long f2, unsigned long f3, unsigned long *pf0,
+    unsigned long *pf1, unsigned long *pf2, unsigned long *pf3)
+{
+	struct mlfi_conn *cc = mlfi_conn_get(ctx);
+
+	(void)f2;
+	(void)f3;
+	*pf0 = f0 & SMFIF_SETSYMLIST;
+	*pf1 = f1 & (mlfi_nr_wanted | mlfi_skip_wanted);
+	*pf2 = 0;
+	*pf3 = 0;
+	if (cc != NULL)
+		cc->pflags = *pf1;
+	if (f0 & SMFIF_SETSYMLIST) {
+		smfi_setsymlist(ctx, SMFIM_CONNECT, mlfi_macros_connect);
+		smfi_setsymlist(ctx, SMFIM_ENVFROM, mlfi_macros_envfrom);
+		smfi_setsymlist(ctx, SMFIM_ENVRCPT, mlfi_macros_envrcpt);
+	}
+	return SMFIS_CONTINUE;
+}
+
+static void
+mlfi_copy(char *dst, size_t len, const char *src)
+{
+	snprintf(dst, len, "%s", src != NULL ? src : "");
+}
+
+/* The client name only when the MTA vouches for it. */
+static void
+mlfi_client_name(SMFICTX *ctx, struct mlfi_conn *cc, const char *hostname)
+{
+	const char *name = smfi_getsymval(ctx, "{client_name}");
+	const char *resolve = smfi_getsymval(ctx, "{client_resolve}");
+
+	if (name == NULL)
+		name = hostname;
+	/* Sendmail says how the name was found; only OK is verified. */
+	if (resolve != NULL && strcmp(resolve, "OK") != 0)
+		name = NULL;
+	if (name == NULL || name[0] == '[' || strcmp(name, "unknown") == 0)
+		cc->client_name[0] = '\0';
+	else
+		mlfi_copy(cc->client_name, sizeof(cc->client_name), name);
+}
+
+static sfsistat
+mlfi_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
+{
+	struct mlfi_conn *cc = mlfi_conn_get(ctx);
+	const char *v;
+
+	if (cc == NULL)
+		return SMFIS_TEMPFAIL;
+	cc->conf = conf_current();
+	if (cc->conf == NULL)
+		return SMFIS_TEMPFAIL;
+	cc->have_client = netaddr_from_sockaddr(hostaddr, &cc->client) == 0;
+	if (!cc->have_client) {
+		v = smfi_getsymval(ctx, "{client_addr}");
+		cc->have_client = v != NULL && netaddr_parse(v, &cc->client) ==
+		    0;
+	}
+	if (cc->have_client)
+		netaddr_format(&cc->client, cc->client_ip,
+		    sizeof(cc->client_ip));
+	else
+		mlfi_copy(cc->client_ip, sizeof(cc->client_ip), "unknown");
+	mlfi_client_name(ctx, cc, hostname);
+	mlfi_copy(cc->service, sizeof(cc->service),
+	    smfi_getsymval(ctx, "{daemon_name}"));
+	cc->rp = conf_service(cc->conf, cc->service);
+	return mlfi_continue(cc, SMFIP_NR_CONN);
+}
+
+static sfsistat
+mlfi_envfrom(SMFICTX *ctx, char **argv)
+{
+	struct mlfi_conn *cc = smfi_getpriv(ctx);
+
+	if (cc == NULL || cc->conf == NULL)
+		return SMFIS_TEMPFAIL;
+	/* A new transaction: nothing of the previous one may leak in. */
+	mlfi_copy(cc->sender_raw, sizeof(cc->sender_raw), argv[0]);
+	addr_parse(argv[0], &cc->sender);
+	cc->have_sender = 1;
+	mlfi_copy(cc->auth_user, sizeof(cc->auth_user),
+	    smfi_getsymval(ctx, "{auth_authen}"));
+	return mlfi_continue(cc, SMFIP_NR_MAIL);
+}
+
+static void
+mlfi_log(const struct mlfi_conn *cc, const char *qid, const char *what,
+    const char *rcpt, enum policy_rule rule)
+{
+	char r[300], s[300], n[300], u[300], svc[100];
+
+	log_clean(rcpt, r, sizeof(r));
+	log_clean(cc->sender_raw, s, sizeof(s));
+	log_clean(cc->client_name[0] ? cc->client_name : "unknown", n,
+	    sizeof(n));
+	log_clean(cc->service[0] ? cc->service : "-", svc, sizeof(svc));
+	log_clean(cc->auth_user, u, sizeof(u));
+	log_msg(LOG_INFO, "%s: %s rcpt=%s%s%s rule=%s client=%s[%s] "
+	    "from=%s%s%s service=%s%s%s", qid, what,
+	    rcpt[0] == '<' ? "" : "<", r, rcpt[0] == '<' ? "" : ">",
+	    policy_rule_name(rule), n, cc->client_ip,
+	    cc->sender_raw[0] == '<' ? "" : "<", s,
+	    cc->sender_raw[0] == '<' ? "" : ">", svc,
+	    u[0] ? " user=" : "", u);
+}
+
+/* The reply text with '%' doubled: libmilter reads it as a format. */
+static void
+mlfi_setreply(SMFICTX *ctx, const struct policy_decision *d,
+    const char *rcpt)
+{
+	char text[400], esc[800];
+	size_t i, o = 0;
+
+	policy_reply_text(d, rcpt, text, sizeof(text));
+	for (i = 0; text[i] != '\0' && o + 2 < sizeof(esc); i++) {
+		if (text[i] == '%')
+			esc[o++] = '%';
+		esc[o++] = text[i];
+	}
+	esc[o] = '\0';
+	if (d->verdict == POLICY_REJECT)
+		smfi_setreply(ctx, "550", "5.7.1", esc);
+	else
+		smfi_setreply(ctx, "451", "4.7.1", esc);
+}
+
+static sfsistat
+mlfi_error(SMFICTX *ctx, const char *rcpt, const char *why)
+{
+	struct conf *c = conf_current();
+	int accept = c != NULL && c->on_error == CONF_ON_ERROR_ACCEPT;
+	char r[300];
+
+	conf_unref(c);
+	log_msg(LOG_ERR, "NOQUEUE: %s rcpt=%s rule=error reason=\"%s\"",
+	    accept ? "accept" : "tempfail",
+	    log_clean(rcpt ? rcpt : "", r, sizeof(r)), why);
+	if (accept)
+		return SMFIS_CONTINUE;
+	smfi_setreply(ctx, "451", "4.7.1", "Temporary relaying check failure, "
+	    "try again later");
+	return SMFIS_TEMPFAIL;
+}
+
+static sfsistat
+mlfi_envrcpt(SMFICTX *ctx, char **argv)
+{
+	struct mlfi_conn *cc = smfi_getpriv(ctx);
+	struct policy_request req;
+	struct policy_decision d;
+	struct addr rcpt;
+	const char *qid;
+
+	if (cc == NULL || cc->conf == NULL || !cc->have_sender ||
+	    argv[0] == NULL)
+		return mlfi_error(ctx, argv[0], "no connection state");
+	addr_parse(argv[0], &rcpt);
+	memset(&req, 0, sizeof(req));
+	req.client = cc->have_client ? &cc->client : NULL;
+	req.client_name = cc->client_name[0] ? cc->client_name : NULL;
+	req.auth_user = cc->auth_user[0] ? cc->auth_user : NULL;
+	req.sender = &cc->sender;
+	req.rcpt = &rcpt;
+	req.now = time(NULL);
+	policy_decide(cc->conf, cc->rp, &req, &d);
+	qid = smfi_getsymval(ctx, "i");
+	if (qid == NULL || qid[0] == '\0')
+		qid = "NOQUEUE";
+	if (d.verdict == POLICY_ACCEPT) {
+		mlfi_log(cc, qid, "accept", argv[0], d.rule);
+		return SMFIS_CONTINUE;
+	}
+	if (cc->conf->dry_run) {
+		mlfi_log(cc, qid, d.verdict == POLICY_REJECT ? "would reject" :
+		    "would tempfail", argv[0], d.rule);
+		return SMFIS_CONTINUE;
+	}
+	mlfi_log(cc, qid, policy_verdict_name(d.verdict), argv[0], d.rule);
+	mlfi_setreply(ctx, &d, argv[0]);
+	return d.verdict == POLICY_REJECT ? SMFIS_REJECT : SMFIS_TEMPFAIL;
+}
+
+static sfsistat
+mlfi_data(SMFICTX *ctx)
+{
+	/* Every recipient is decided: spare the MTA the rest. */
+	(void)ctx;
+	return SMFIS_ACCEPT;
+}
+
+static sfsistat
+mlfi_abort(SMFICTX *ctx)
+{
+	struct mlfi_conn *cc = smfi_getpriv(ctx);
+
+	if (cc != NULL)
+		cc->have_sender = 0;
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat
+mlfi_close(SMFICTX *ctx)
+{
+	struct mlfi_conn *cc = smfi_getpriv(ctx);
+
+	if (cc != NULL) {
+		conf_unref(cc->conf);
+		free(cc);
+		smfi_setpriv(ctx, NULL);
+	}
+	return SMFIS_CONTINUE;
+}
+
+static struct smfiDesc mlfi_desc = {
+	.xxfi_name = "relaymilter",
+	.xxfi_version = SMFI_VERSION,
+	.xxfi_flags = 0,
+	.xxfi_connect = mlfi_connect,
+	.xxfi_envfrom = mlfi_envfrom,
+	.xxfi_envrcpt = mlfi_envrcpt,
+	.xxfi_data = mlfi_data,
+	.xxfi_abort = mlfi_abort,
+	.xxfi_close = mlfi_close,
+	.xxfi_negotiate = mlfi_negotiate,
+};
+
+static int
+mlfi_socket_perms(const struct conf *c, char *err, size_t errlen)
+{
+	const char *path;
+
+	if (strncmp(c->socket, "unix:", 5) != 0 &&
+	    strncmp(c->socket, "local:", 6) != 0)
+		return 0;
+	path = strchr(c->socket, ':') + 1;
+	if (c->socket_group != NULL) {
+		struct group *g = getgrnam(c->socket_group);
+
+		if (g == NULL || chown(path, (uid_t)-1, g->gr_gid) != 0) {
+			snprintf(err, errlen, "%s: cannot give the socket to "
+			    "group %s", path, c->socket_group);
+			return -1;
+		}
+	}
+	if (chmod(path, (mode_t)(c->socket_mode >= 0 ? c->socket_mode :
+	    0660)) != 0) {
+		snprintf(err, errlen, "%s: cannot set the socket mode", path);
+		return -1;
+	}
+	return 0;
+}
+
+int
+mlfi_setup(const struct conf *c, char *err, size_t errlen)
+{
+	if (smfi_register(mlfi_desc) == MI_FAILURE) {
+		snprintf(err, errlen, "libmilter refused to register the "
+		    "filter");
+		return -1;
+	}
+	if (smfi_setconn(c->socket) == MI_FAILURE) {
+		snprintf(err, errlen, "socket %s: invalid", c->socket);
+		return -1;
+	}
+	/* 1: remove a stale unix socket left by a previous run. */
+	if (smfi_opensocket(1) == MI_FAILURE) {
+		snprintf(err, errlen, "socket %s: cannot listen (in use, or "
+		    "no permission)", c->socket);
+		return -1;
+	}
+	return mlfi_socket_perms(c, err, errlen);
+}
+
+int
+mlfi_run(void)
+{
+	return smfi_main() == MI_SUCCESS ? 0 : -1;
+}

@@ -1,0 +1,87 @@
+/*
+ * netset: immutable sets of IPv4 and IPv6 networks (the LAN list and the
+ * always-allow host list). A set is filled from CIDR strings, then frozen
+ * into sorted, merged, disjoint address ranges; a lookup is a binary
+ * search, so 100k entries cost about 17 comparisons.
+ */
+#ifndef RELAYMILTER_NETSET_H
+#define RELAYMILTER_NETSET_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+/* An address; IPv4 (and IPv4-mapped IPv6) is always family AF_INET. */
+struct netaddr {
+	int		family;		/* AF_INET or AF_INET6 */
+	uint8_t		 a[16];		/* network order; IPv4 uses a[0..3] */
+};
+
+/* A parsed network: address with host bits clear, and prefix length. */
+struct cidr {
+	struct netaddr	 addr;
+	unsigned	 len;
+};
+
+struct range4 { uint32_t lo, hi; };
+struct u128 { uint64_t hi, lo; };
+struct range6 { struct u128 lo, hi; };
+
+struct netset {
+	struct range4	*v4;
+	size_t		 n4, cap4;
+	struct range6	*v6;
+	size_t		 n6, cap6;
+	size_t		 entries;	/* CIDRs added, before merging */
+};
+
+/*
+ * netaddr_parse -- parse an IPv4 or IPv6 address in text form; ::ffff:a.b.c.d
+ * is folded to IPv4. Returns 0, or -1 if s is not an address.
+ */
+int netaddr_parse(const char *s, struct netaddr *out);
+
+/*
+ * netaddr_from_sockaddr -- take the address of an AF_INET/AF_INET6 socket
+ * address (mapped IPv4 folded). Returns 0, or -1 for other families.
+ */
+int netaddr_from_sockaddr(const struct sockaddr *sa, struct netaddr *out);
+
+/* netaddr_format -- print a into buf (at least 46 bytes). Returns buf. */
+char *netaddr_format(const struct netaddr *a, char *buf, size_t len);
+
+/*
+ * cidr_parse -- parse "ADDR" or "ADDR/LEN". A mapped IPv6 network
+ * (::ffff:0:0/96 and longer) becomes the IPv4 network. Host bits set
+ * below the prefix are an error, not a silent widening. Returns 0, or -1
+ * with a message in err.
+ */
+int cidr_parse(const char *s, struct cidr *out, char *err, size_t errlen);
+
+/* netset_init -- make an empty set. */
+void netset_init(struct netset *set);
+
+/* netset_add -- add a network. Returns 0, or -1 when out of memory. */
+int netset_add(struct netset *set, const struct cidr *c);
+
+/*
+ * netset_freeze -- sort and merge; call once after the last netset_add and
+ * before any lookup. Returns 0 (it only shrinks memory).
+ */
+int netset_freeze(struct netset *set);
+
+/* netset_contains -- 1 if a lies in a network of the frozen set, else 0.
+ * Lock-free and allocation-free. */
+int netset_contains(const struct netset *set, const struct netaddr *a);
+
+/* netset_covers_all -- 1 if the frozen set holds every IPv4 address or
+ * every IPv6 address (an open relay if used as a LAN). */
+int netset_covers_all(const struct netset *set);
+
+/* netset_empty -- 1 if nothing was added. */
+int netset_empty(const struct netset *set);
+
+/* netset_free -- release the set's memory. */
+void netset_free(struct netset *set);
+
+#endif

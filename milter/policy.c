@@ -1,0 +1,235 @@
+/*
+ * policy: the per-recipient relaying decision. The order of the checks is
+ * the contract (first verdict wins); each check is a hash or binary-search
+ * lookup, so the cost does not grow with the size of the lists.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "policy.h"
+
+static const char *const rule_names[RULE_COUNT] = {
+	[RULE_LOCAL] = "local",
+	[RULE_ALWAYS_ALLOW_FROM] = "always-allow-from",
+	[RULE_ALWAYS_ALLOW_TO] = "always-allow-to",
+	[RULE_AUTH] = "auth",
+	[RULE_POP_BEFORE_SMTP] = "pop-before-smtp",
+	[RULE_POP_STORE_UNAVAILABLE] = "pop-store-unavailable",
+	[RULE_NO_RELAY_PRIVILEGE] = "no-relay-privilege",
+	[RULE_AUTH_REQUIRED] = "auth-required",
+	[RULE_NON_LOCAL_SENDER] = "non-local-sender",
+	[RULE_OUTSIDE_LAN] = "outside-lan",
+	[RULE_SERIAL] = "serial",
+	[RULE_ERROR] = "error",
+};
+
+const char *
+policy_rule_name(enum policy_rule rule)
+{
+	return (unsigned)rule < RULE_COUNT ? rule_names[rule] : "?";
+}
+
+const char *
+policy_verdict_name(enum policy_verdict v)
+{
+	switch (v) {
+	case POLICY_ACCEPT:	return "accept";
+	case POLICY_REJECT:	return "reject";
+	case POLICY_TEMPFAIL:	return "tempfail";
+	}
+	return "?";
+}
+
+static void
+decide(struct policy_decision *out, enum policy_verdict v,
+    enum policy_rule r, const char *reason)
+{
+	out->verdict = v;
+	out->rule = r;
+	out->reason = reason;
+}
+
+static int
+policy_local_domain(const struct conf *c, const struct addr *a)
+{
+	return a->kind == ADDR_PLAIN && domset_match(&c->local_domains,
+	    a->domain);
+}
+
+static int
+policy_client_allowed(const struct relay_policy *rp,
+    const struct policy_request *req)
+{
+	char name[ADDR_DOMAIN_MAX];
+
+	if (req->client != NULL && netset_contains(rp->allow_from_nets,
+	    req->client))
+		return 1;
+	if (req->client_name == NULL || domset_count(rp->allow_from_names) ==
+	    0 || addr_domain_normalize(req->client_name,
+	    strlen(req->client_name), name, sizeof(name)) != 0 ||
+	    name[0] == '[')
+		return 0;
+	return domset_match(rp->allow_from_names, name);
+}
+
+static int
+policy_rcpt_allowed(const struct relay_policy *rp, const struct addr *rcpt)
+{
+	/* A recipient with routing never matches: only ADDR_PLAIN. */
+	if (rcpt->kind != ADDR_PLAIN)
+		return 0;
+	if (domset_match(rp->allow_to, rcpt->domain))
+		return 1;
+	return !rcpt->local_toolong && domset_match_address(rp->allow_to,
+	    rcpt->local, rcpt->domain);
+}
+
+/* Step 4 of the procedure: SMTP AUTH and POP-before-SMTP. */
+static void
+policy_auth_or_pop(const struct conf *c, const struct relay_policy *rp,
+    const struct policy_request *req, struct policy_decision *out)
+{
+	int authed = req->auth_user != NULL && req->auth_user[0] != '\0';
+
+	if (rp->smtp_auth && authed) {
+		const struct conf_user *u = conf_user_find(c, req->auth_user);
+
+		if (u != NULL && u->relay) {
+			decide(out, POLICY_ACCEPT, RULE_AUTH, NULL);
+			return;
+		}
+	}
+	if (rp->pop_before_smtp) {
+		int r = req->pop == NULL || req->client == NULL ? -1 :
+		    req->pop(req->pop_ctx, req->client, req->now,
+		    c->pop_window);
+
+		/* Without a client address there is nothing to look up. */
+		if (req->client == NULL)
+			r = 0;
+		if (r > 0) {
+			decide(out, POLICY_ACCEPT, RULE_POP_BEFORE_SMTP, NULL);
+			return;
+		}
+		if (r < 0) {
+			decide(out, POLICY_TEMPFAIL, RULE_POP_STORE_UNAVAILABLE,
+			    "POP-before-SMTP store unavailable, try again "
+			    "later");
+			return;
+		}
+	}
+	if (rp->smtp_auth && authed)
+		decide(out, POLICY_REJECT, RULE_NO_RELAY_PRIVILEGE,
+		    "user may not relay");
+	else if (rp->smtp_auth && rp->pop_before_smtp)
+		decide(out, POLICY_REJECT, RULE_AUTH_REQUIRED,
+		    "authenticate or check your mail (POP3) first");
+	else if (rp->smtp_auth)
+		decide(out, POLICY_REJECT, RULE_AUTH_REQUIRED,
+		    "authentication required");
+	else
+		decide(out, POLICY_REJECT, RULE_AUTH_REQUIRED,
+		    "check your mail (POP3) first");
+}
+
+void
+policy_decide(const struct conf *c, const struct relay_policy *rp,
+    const struct policy_request *req, struct policy_decision *out)
+{
+	const struct addr *rcpt = req->rcpt;
+
+	if (rcpt->kind == ADDR_POSTMASTER || policy_local_domain(c, rcpt)) {
+		decide(out, POLICY_ACCEPT, RULE_LOCAL, NULL);
+		return;
+	}
+	if (policy_client_allowed(rp, req)) {
+		decide(out, POLICY_ACCEPT, RULE_ALWAYS_ALLOW_FROM, NULL);
+		return;
+	}
+	if (policy_rcpt_allowed(rp, rcpt)) {
+		decide(out, POLICY_ACCEPT, RULE_ALWAYS_ALLOW_TO, NULL);
+		return;
+	}
+	if (rp->smtp_auth || rp->pop_before_smtp) {
+		policy_auth_or_pop(c, rp, req, out);
+		return;
+	}
+	/* The null sender and routed senders are never local senders. */
+	if (!rp->relay_for_non_local_senders &&
+	    !policy_local_domain(c, req->sender)) {
+		decide(out, POLICY_REJECT, RULE_NON_LOCAL_SENDER,
+		    "sender domain is not local");
+		return;
+	}
+	if (!rp->relay_for_client_machines && (req->client == NULL ||
+	    !netset_contains(&c->lan, req->client))) {
+		decide(out, POLICY_REJECT, RULE_OUTSIDE_LAN,
+		    "client is not on the local network");
+		return;
+	}
+	decide(out, POLICY_ACCEPT, RULE_SERIAL, NULL);
+}
+
+/* The recipient between angle brackets, clipped for the reply line. */
+static void
+policy_bracketed(const char *rcpt, char *buf, size_t len)
+{
+	size_t n = strlen(rcpt), i, o = 0;
+
+	if (n >= 2 && rcpt[0] == '<' && rcpt[n - 1] == '>') {
+		rcpt++;
+		n -= 2;
+	}
+	if (len < 8)
+		return;
+	buf[o++] = '<';
+	for (i = 0; i < n && o + 5 < len; i++) {
+		unsigned char ch = (unsigned char)rcpt[i];
+
+		/* Keep the reply one printable line whatever the client sent. */
+		buf[o++] = (ch < 0x20 || ch == 0x7f) ? '?' : (char)ch;
+	}
+	if (i < n) {
+		buf[o++] = '.';
+		buf[o++] = '.';
+	}
+	buf[o++] = '>';
+	buf[o] = '\0';
+}
+
+char *
+policy_reply_text(const struct policy_decision *d, const char *rcpt,
+    char *buf, size_t len)
+{
+	char b[300];
+
+	policy_bracketed(rcpt, b, sizeof(b));
+	if (d->verdict == POLICY_REJECT)
+		snprintf(buf, len, "%s: Relaying denied: %s", b,
+		    d->reason ? d->reason : "not allowed");
+	else if (d->verdict == POLICY_TEMPFAIL)
+		snprintf(buf, len, "%s: %s", b,
+		    d->reason ? d->reason : "try again later");
+	else if (len > 0)
+		buf[0] = '\0';
+	return buf;
+}
+
+char *
+policy_reply(const struct policy_decision *d, const char *rcpt, char *buf,
+    size_t len)
+{
+	char text[400];
+
+	policy_reply_text(d, rcpt, text, sizeof(text));
+	if (d->verdict == POLICY_REJECT)
+		snprintf(buf, len, "550 5.7.1 %s", text);
+	else if (d->verdict == POLICY_TEMPFAIL)
+		snprintf(buf, len, "451 4.7.1 %s", text);
+	else if (len > 0)
+		buf[0] = '\0';
+	return buf;
+}

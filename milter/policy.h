@@ -1,0 +1,92 @@
+/*
+ * policy: the relaying decision for one recipient, as a pure function of
+ * the config, the request, the clock and the POP store's answer. The
+ * milter, "relaymilter --explain" and the tests all call policy_decide.
+ */
+#ifndef RELAYMILTER_POLICY_H
+#define RELAYMILTER_POLICY_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "addr.h"
+#include "conf.h"
+#include "netset.h"
+
+enum policy_verdict {
+	POLICY_ACCEPT,
+	POLICY_REJECT,
+	POLICY_TEMPFAIL
+};
+
+enum policy_rule {
+	RULE_LOCAL,
+	RULE_ALWAYS_ALLOW_FROM,
+	RULE_ALWAYS_ALLOW_TO,
+	RULE_AUTH,
+	RULE_POP_BEFORE_SMTP,
+	RULE_POP_STORE_UNAVAILABLE,
+	RULE_NO_RELAY_PRIVILEGE,
+	RULE_AUTH_REQUIRED,
+	RULE_NON_LOCAL_SENDER,
+	RULE_OUTSIDE_LAN,
+	RULE_SERIAL,
+	RULE_ERROR,
+	RULE_COUNT
+};
+
+/*
+ * The POP store's answer for a client: 1 a login within window seconds
+ * before now, 0 none, -1 the store cannot answer.
+ */
+typedef int (*policy_pop_fn)(void *ctx, const struct netaddr *client,
+    time_t now, int window);
+
+struct policy_request {
+	const struct netaddr *client;	/* NULL if the MTA did not say */
+	const char	*client_name;	/* MTA-verified name, or NULL */
+	const char	*auth_user;	/* {auth_authen}, or NULL */
+	const struct addr *sender;	/* parsed MAIL FROM */
+	const struct addr *rcpt;	/* parsed RCPT TO */
+	time_t		 now;
+	policy_pop_fn	 pop;		/* NULL: no store (answers -1) */
+	void		*pop_ctx;
+};
+
+struct policy_decision {
+	enum policy_verdict verdict;
+	enum policy_rule rule;
+	const char	*reason;	/* static text for the reply */
+};
+
+/*
+ * policy_decide -- apply the decision procedure (DESIGN.md section 2) for
+ * one recipient under the relay policy rp of conf c. Fills out. Pure:
+ * no I/O but the pop callback, no allocation, no locks.
+ */
+void policy_decide(const struct conf *c, const struct relay_policy *rp,
+    const struct policy_request *req, struct policy_decision *out);
+
+/* policy_rule_name -- the rule's name as logged ("outside-lan"). */
+const char *policy_rule_name(enum policy_rule rule);
+
+/* policy_verdict_name -- "accept", "reject" or "tempfail". */
+const char *policy_verdict_name(enum policy_verdict v);
+
+/*
+ * policy_reply -- write the SMTP reply for a refusal of rcpt (as given,
+ * with or without brackets) into buf: "550 5.7.1 <rcpt>: Relaying
+ * denied: ..." or "451 4.7.1 <rcpt>: ...". Returns buf ("" for accept).
+ */
+char *policy_reply(const struct policy_decision *d, const char *rcpt,
+    char *buf, size_t len);
+
+/*
+ * policy_reply_text -- the text part of that reply, after the status
+ * codes ("<rcpt>: Relaying denied: ..."), as libmilter's smfi_setreply
+ * wants it. Returns buf.
+ */
+char *policy_reply_text(const struct policy_decision *d, const char *rcpt,
+    char *buf, size_t len);
+
+#endif
