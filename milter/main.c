@@ -192,6 +192,8 @@ main_serve(struct conf *c, int foreground)
 		return EX_SOFTWARE;
 	}
 	log_msg(LOG_INFO, "stopped");
+	/* Connections are gone: release the config so leak checkers see none. */
+	conf_install(NULL);
 	return EX_OK;
 }
 

@@ -1,0 +1,40 @@
+#!/bin/sh
+# Runs one miltertest Lua script against a real relaymilter daemon.
+# The script's name selects its config: foo.lua uses foo.conf beside it
+# (with @SOCKET@ replaced). The Lua script prints TAP itself (tap.lua).
+set -u
+script=$1
+here=$(cd "$(dirname "$script")" && pwd)
+name=$(basename "$script" .lua)
+: "${RELAYMILTER:=${top_builddir:-.}/milter/relaymilter}"
+: "${MILTERTEST:=miltertest}"
+tmp=$(mktemp -d /tmp/relaymilter-mt.XXXXXX)
+sock="$tmp/milter.sock"
+sed "s|@SOCKET@|unix:$sock|" "$here/$name.conf" > "$tmp/relaymilter.conf"
+chmod 600 "$tmp/relaymilter.conf"
+"$RELAYMILTER" -c "$tmp/relaymilter.conf" -f 2> "$tmp/daemon.log" &
+pid=$!
+cleanup() {
+	kill "$pid" 2>/dev/null
+	# libmilter polls its stop flag: wait for the exit, never race it.
+	wait "$pid" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT INT TERM
+i=0
+while [ ! -S "$sock" ] && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+if [ ! -S "$sock" ]; then
+	echo "Bail out! relaymilter did not create $sock"
+	sed 's/^/# /' "$tmp/daemon.log"
+	exit 1
+fi
+"$MILTERTEST" -D socket="unix:$sock" -D tapdir="$here" -D daemonlog="$tmp/daemon.log" -s "$script"
+rc=$?
+if [ $rc -ne 0 ]; then
+	echo "# miltertest exited $rc; daemon log:"
+	sed 's/^/# /' "$tmp/daemon.log"
+fi
+exit $rc

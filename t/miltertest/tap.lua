@@ -1,0 +1,75 @@
+-- TAP output and small helpers shared by the miltertest scripts.
+local tap = { n = 0, failed = 0 }
+
+function tap.ok(cond, desc)
+	tap.n = tap.n + 1
+	if cond then
+		print("ok " .. tap.n .. " - " .. desc)
+	else
+		tap.failed = tap.failed + 1
+		print("not ok " .. tap.n .. " - " .. desc)
+	end
+	io.stdout:flush()
+	return cond
+end
+
+-- Compare a milter reply with the wanted SMFIR_* constant.
+function tap.reply(conn, want, desc)
+	local got = mt.getreply(conn)
+	if not tap.ok(got == want, desc) then
+		print("#   got reply " .. tostring(got) .. ", want " .. tostring(want))
+	end
+end
+
+-- The daemon's log (stderr in the foreground) as one string.
+function tap.log()
+	local f = io.open(daemonlog, "r")
+	if f == nil then return "" end
+	local s = f:read("*a")
+	f:close()
+	return s
+end
+
+-- Wait (up to 2 s) for a log line containing every given plain string.
+function tap.logged(desc, ...)
+	local want = { ... }
+	for _ = 1, 40 do
+		for line in tap.log():gmatch("[^\n]+") do
+			local all = true
+			for _, w in ipairs(want) do
+				if not line:find(w, 1, true) then all = false end
+			end
+			if all then return tap.ok(true, desc) end
+		end
+		mt.sleep(0.05)
+	end
+	tap.ok(false, desc)
+	print("#   no log line with: " .. table.concat(want, " | "))
+	return false
+end
+
+-- Open a milter connection from ip with optional connect macros.
+function tap.connect(ip, macros)
+	local conn = mt.connect(socket, 50, 0.1)
+	if conn == nil then error("cannot connect to " .. socket) end
+	if macros then
+		-- One packet per stage: a second mt.macro would replace the first.
+		local args = {}
+		for k, v in pairs(macros) do
+			args[#args + 1] = k
+			args[#args + 1] = v
+		end
+		mt.macro(conn, SMFIC_CONNECT, table.unpack(args))
+	end
+	if mt.conninfo(conn, "client.example", ip) ~= nil then
+		error("conninfo failed")
+	end
+	return conn
+end
+
+function tap.done()
+	print("1.." .. tap.n)
+	if tap.failed > 0 then os.exit(1) end
+end
+
+return tap
