@@ -145,6 +145,21 @@ main_drop_privileges(const char *user)
 	return 0;
 }
 
+/* Warn about controls whose service is not part of this build yet. */
+static void
+main_describe_pending(const struct conf *c)
+{
+	int pop = c->relay.pop_before_smtp;
+	size_t i;
+
+	for (i = 0; i < c->nservices; i++)
+		pop |= c->services[i].pop_before_smtp;
+	if (pop)
+		log_msg(LOG_WARNING, "pop_before_smtp is on but this build has "
+		    "no POP login store yet: relaying that depends on it is "
+		    "answered 451 (rule=pop-store-unavailable)");
+}
+
 static void
 main_describe(const struct conf *c)
 {
@@ -156,12 +171,14 @@ main_describe(const struct conf *c)
 	log_msg(LOG_INFO, "relaymilter %s starting: config=%s socket=%s "
 	    "services=%zu users=%zu%s", PACKAGE_VERSION, c->path, c->socket,
 	    c->nservices, c->nusers, c->dry_run ? " dry_run=yes" : "");
+	main_describe_pending(c);
 }
 
 static int
 main_serve(struct conf *c, int foreground)
 {
 	static sigset_t set;
+	sigset_t stop;
 	char err[CONF_ERRLEN];
 	pthread_t tid;
 
@@ -178,10 +195,19 @@ main_serve(struct conf *c, int foreground)
 	if (c->user != NULL && main_drop_privileges(c->user) != 0)
 		return EX_NOUSER;
 	conf_install(c);
-	/* Blocked here, inherited by libmilter's threads, taken by ours. */
+	/*
+	 * Every thread must block the stop signals that libmilter's own
+	 * signal thread waits for, or a thread created before smfi_main
+	 * (ours) would take SIGTERM and die by its default action.
+	 */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGHUP);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	sigemptyset(&set);
 	sigaddset(&set, SIGUSR1);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	if (pthread_create(&tid, NULL, main_signal_thread, &set) != 0) {
 		log_msg(LOG_ERR, "cannot start the signal thread");
 		return EX_OSERR;

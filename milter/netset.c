@@ -290,7 +290,9 @@ netset_freeze(struct netset *set)
 {
 	size_t i, o;
 
-	qsort(set->v4, set->n4, sizeof(*set->v4), cmp4);
+	/* qsort's pointer must not be NULL, even for zero elements. */
+	if (set->n4 > 0)
+		qsort(set->v4, set->n4, sizeof(*set->v4), cmp4);
 	for (i = 0, o = 0; i < set->n4; i++) {
 		/* Merge overlapping and touching ranges into one. */
 		if (o > 0 && (set->v4[o - 1].hi == UINT32_MAX ||
@@ -301,7 +303,8 @@ netset_freeze(struct netset *set)
 			set->v4[o++] = set->v4[i];
 	}
 	set->n4 = o;
-	qsort(set->v6, set->n6, sizeof(*set->v6), cmp6);
+	if (set->n6 > 0)
+		qsort(set->v6, set->n6, sizeof(*set->v6), cmp6);
 	for (i = 0, o = 0; i < set->n6; i++) {
 		if (o > 0 && u128_touches(set->v6[o - 1].hi, set->v6[i].lo)) {
 			if (u128_cmp(set->v6[i].hi, set->v6[o - 1].hi) > 0)

@@ -16,6 +16,10 @@
 #   SM_CONTRIB    folder holding relaymilter.mc [$top_srcdir/contrib/sendmail]
 #   SM_HOSTNAME   Sendmail's host name, fully qualified [mx.example.test]
 #   SM_EXTRA_MC   extra .mc lines, put before the MAILER() lines [none]
+#   SM_SASLAUTHD  path of a saslauthd-protocol socket (relaymilter's
+#                 auth.saslauthd) [none]: when set, Sendmail offers AUTH
+#                 PLAIN LOGIN and Cyrus SASL checks passwords there
+#                 (etc/sasl/Sendmail.conf, found through ESASL_CONF_PATH)
 #
 # Layout under $SM_DIR: etc/ (private.mc, private.cf, relaymilter.m4 = the
 # contrib fragment, local-host-names, aliases, service.switch, helpfile),
@@ -67,6 +71,7 @@
 : "${SM_CONTRIB:=${top_srcdir:-.}/contrib/sendmail}"
 : "${SM_HOSTNAME:=mx.example.test}"
 : "${SM_EXTRA_MC:=}"
+: "${SM_SASLAUTHD:=}"
 
 SM_BIN=$SM_ROOT/usr/libexec/sendmail/sendmail
 SM_CF_DIR=$SM_ROOT/usr/share/sendmail/cf
@@ -208,6 +213,19 @@ sm_setup() {
         diag "sm_setup: no INPUT_MAIL_FILTER(\`relaymilter', \`S=inet:8895@127.0.0.1, ...') in relaymilter.mc"
         return 1; }
 
+    # SMTP AUTH through a saslauthd socket. Cyrus SASL reads Sendmail.conf
+    # from SASL_CONF_PATH, which an E line of the .cf sets for sendmail.
+    _sasl_mc=
+    if [ -n "$SM_SASLAUTHD" ]; then
+        mkdir -p "$_e/sasl" || return 1
+        printf '%s\n' 'pwcheck_method: saslauthd' "saslauthd_path: $SM_SASLAUTHD" \
+            'mech_list: PLAIN LOGIN' > "$_e/sasl/Sendmail.conf"
+        _sasl_mc="define(\`confAUTH_MECHANISMS', \`PLAIN LOGIN')dnl
+LOCAL_CONFIG
+ESASL_CONF_PATH=$_e/sasl
+divert(0)"
+    fi
+
     # Definitions must follow include(cf.m4): cfhead.m4 sets the defaults
     # (confCW_FILE, confCR_FILE, ...) unconditionally.
     cat > "$_e/private.mc" <<EOT
@@ -252,6 +270,7 @@ dnl ---- contrib/sendmail/relaymilter.mc, verbatim apart from the socket address
 include(\`$_e/relaymilter.m4')dnl
 dnl ---- end of contrib/sendmail/relaymilter.mc
 ${SM_EXTRA_MC}dnl
+${_sasl_mc}dnl
 MAILER(\`local')dnl
 MAILER(\`smtp')dnl
 EOT

@@ -14,13 +14,14 @@ sed "s|@SOCKET@|unix:$sock|" "$here/$name.conf" > "$tmp/relaymilter.conf"
 chmod 600 "$tmp/relaymilter.conf"
 "$RELAYMILTER" -c "$tmp/relaymilter.conf" -f 2> "$tmp/daemon.log" &
 pid=$!
-cleanup() {
+stop_daemon() {
+	[ -n "$pid" ] || return 0
 	kill "$pid" 2>/dev/null
 	# libmilter polls its stop flag: wait for the exit, never race it.
 	wait "$pid" 2>/dev/null
-	rm -rf "$tmp"
+	pid=
 }
-trap cleanup EXIT INT TERM
+trap 'stop_daemon; rm -rf "$tmp"' EXIT INT TERM
 i=0
 while [ ! -S "$sock" ] && [ $i -lt 100 ]; do
 	sleep 0.1
@@ -36,5 +37,12 @@ rc=$?
 if [ $rc -ne 0 ]; then
 	echo "# miltertest exited $rc; daemon log:"
 	sed 's/^/# /' "$tmp/daemon.log"
+fi
+stop_daemon
+# A sanitizer report from the daemon fails the script whatever Lua said.
+if grep -Eq 'Sanitizer|runtime error:' "$tmp/daemon.log"; then
+	echo "Bail out! the daemon reported a sanitizer error"
+	sed 's/^/# /' "$tmp/daemon.log"
+	rc=1
 fi
 exit $rc
