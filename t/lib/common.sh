@@ -14,7 +14,9 @@
 #   wait_pid_exit PID [TIMEOUT]     until PID is gone (default 15 s); 1 on timeout
 #   register_pid PID        kill PID (TERM, then KILL) when the script exits
 #   unregister_pid PID      forget it (after stopping it yourself)
-#   register_cleanup CMD    run CMD (eval'ed, in LIFO order) when the script exits
+#   register_cleanup CMD    run CMD (eval'ed, in LIFO order) when the script exits,
+#                           after the registered PIDs are gone; CMD may read
+#                           $_tap_exit, the script's exit status
 #
 # Only PIDs registered here are ever signalled: never a name, never a group.
 
@@ -112,7 +114,7 @@ $_cleanup_cmds"
 }
 
 _run_cleanups() {
-    _rc=$?
+    _tap_exit=$?
     trap - EXIT INT TERM HUP
     for _q in $_cleanup_pids; do
         _pid_alive "$_q" && kill -TERM "$_q" 2>/dev/null
@@ -133,7 +135,7 @@ _run_cleanups() {
     done
     IFS=$_oldifs
     _cleanup_cmds=
-    exit "$_rc"
+    exit "$_tap_exit"
 }
 trap _run_cleanups EXIT
 trap 'exit 130' INT

@@ -183,6 +183,7 @@ pf_start() {
     register_cleanup pf_stop
     if ! postfix -c "$PF_DIR/etc" check >> "$PF_DIR/log/start.log" 2>&1; then
         diag "postfix check failed:"; diag "$(cat "$PF_DIR/log/start.log")"
+        pf_log_tail 10
         return 1
     fi
     if ! postfix -c "$PF_DIR/etc" start >> "$PF_DIR/log/start.log" 2>&1; then
