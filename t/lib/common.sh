@@ -6,6 +6,8 @@
 #   ok STATUS DESC          "ok N - DESC" when STATUS is 0, else "not ok"
 #   pass DESC / fail DESC   unconditional
 #   is GOT WANT DESC        string comparison, shows both on failure
+#   like GOT ERE DESC       GOT matches the extended regular expression ERE
+#   no_sanitizer_report LOG DESC   LOG holds no sanitizer report
 #   diag MSG...             "# MSG" on stderr
 #   note MSG...             "# MSG" on stdout
 #   bail_out MSG            "Bail out! MSG", runs the cleanups, exits 255
@@ -49,6 +51,30 @@ is() {
         diag "expected: '$_want'"
         return 1
     fi
+}
+
+# like GOT ERE DESC: GOT matches the extended regular expression ERE
+like() {
+    _got=$1 _re=$2; shift 2
+    if printf '%s\n' "$_got" | grep -Eq -- "$_re"; then
+        ok 0 "$@"
+    else
+        ok 1 "$@"
+        diag "     got: '$_got'"
+        diag "   match: '$_re'"
+        return 1
+    fi
+}
+
+# no_sanitizer_report LOG DESC: the daemon log holds no ASan/UBSan/LSan
+# report (a sanitizer build of the daemon writes them to its stderr)
+no_sanitizer_report() {
+    if grep -Eq 'Sanitizer|runtime error:' "$1" 2>/dev/null; then
+        ok 1 "$2"
+        diag "$(grep -E -A20 'Sanitizer|runtime error:' "$1" | head -40)"
+        return 1
+    fi
+    ok 0 "$2"
 }
 
 # every line of every argument gets its "# " (multi-line output is fine)
