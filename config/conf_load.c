@@ -609,6 +609,17 @@ item_socket(struct loader *L, const config_setting_t *grp, const char *key,
 	return 1;
 }
 
+/* The control socket is for local administrators only: unix, never inet. */
+static int
+check_unix(struct loader *L, const config_setting_t *grp, const char *key,
+    const char *v)
+{
+	if (v == NULL || strncmp(v, "unix:", 5) == 0)
+		return 0;
+	return fail(L, config_setting_get_member(grp, key), "%s must be a unix "
+	    "socket (\"unix:/path\")", key);
+}
+
 static int
 load_auth(struct loader *L, const config_setting_t *root)
 {
@@ -712,6 +723,7 @@ load_top(struct loader *L, const config_setting_t *root)
 	    get_mode(L, root, "socket_mode", &c->socket_mode) < 0 ||
 	    get_str(L, root, "socket_group", &c->socket_group) < 0 ||
 	    item_socket(L, root, "control", &c->control) < 0 ||
+	    check_unix(L, root, "control", c->control) < 0 ||
 	    get_mode(L, root, "control_mode", &c->control_mode) < 0 ||
 	    get_str(L, root, "control_group", &c->control_group) < 0 ||
 	    get_str(L, root, "user", &c->user) < 0 ||

@@ -22,11 +22,14 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "ctl.h"
 #include "explain.h"
 #include "log.h"
 #include "mlfi.h"
+#include "reload.h"
 
 static const char *main_conffile;	/* NULL: embedded default */
+static char main_abspath[4096];
 
 static void
 main_usage(FILE *f)
@@ -47,6 +50,14 @@ main_load(const char *path, int explicit_path, char *err, size_t errlen)
 		main_conffile = NULL;
 		return conf_default(err, errlen);
 	}
+	/* Absolute, so that a reload still finds it after chdir("/"). */
+	if (path[0] != '/' && getcwd(main_abspath, sizeof(main_abspath)) !=
+	    NULL && strlen(main_abspath) + strlen(path) + 2 <
+	    sizeof(main_abspath)) {
+		strcat(main_abspath, "/");
+		strcat(main_abspath, path);
+		path = main_abspath;
+	}
 	main_conffile = path;
 	return conf_load(path, err, errlen);
 }
@@ -60,28 +71,6 @@ main_log_warnings(const struct conf *c)
 		log_msg(LOG_WARNING, "%s", c->warnings[i]);
 }
 
-static void
-main_reload(void)
-{
-	char err[CONF_ERRLEN];
-	struct conf *c;
-
-	if (main_conffile == NULL) {
-		log_msg(LOG_NOTICE, "reload: running on the embedded default, "
-		    "nothing to reload");
-		return;
-	}
-	c = conf_load(main_conffile, err, sizeof(err));
-	if (c == NULL) {
-		log_msg(LOG_ERR, "reload failed, keeping the running config: "
-		    "%s", err);
-		return;
-	}
-	main_log_warnings(c);
-	conf_install(c);
-	log_msg(LOG_INFO, "reload: config %s loaded", main_conffile);
-}
-
 static void *
 main_signal_thread(void *arg)
 {
@@ -91,8 +80,12 @@ main_signal_thread(void *arg)
 	for (;;) {
 		if (sigwait(set, &sig) != 0)
 			continue;
-		if (sig == SIGUSR1)
-			main_reload();
+		if (sig == SIGUSR1) {
+			char msg[CONF_ERRLEN];
+
+			/* reload_run logs the outcome itself. */
+			reload_run(msg, sizeof(msg));
+		}
 	}
 	return NULL;
 }
@@ -124,6 +117,24 @@ main_daemonize(void)
 	dup2(fd, STDERR_FILENO);
 	if (fd > STDERR_FILENO)
 		close(fd);
+	return 0;
+}
+
+static int
+main_write_pidfile(const char *path)
+{
+	FILE *f = fopen(path, "w");
+	int bad;
+
+	if (f == NULL) {
+		log_msg(LOG_ERR, "pidfile %s: %s", path, strerror(errno));
+		return -1;
+	}
+	bad = fprintf(f, "%ld\n", (long)getpid()) < 0;
+	if (fclose(f) != 0 || bad) {
+		log_msg(LOG_ERR, "pidfile %s: cannot write it", path);
+		return -1;
+	}
 	return 0;
 }
 
@@ -181,10 +192,18 @@ main_serve(struct conf *c, int foreground)
 	sigset_t stop;
 	char err[CONF_ERRLEN];
 	pthread_t tid;
+	int rc;
 
 	main_describe(c);
 	main_log_warnings(c);
-	if (mlfi_setup(c, err, sizeof(err)) != 0) {
+	if (!foreground && geteuid() == 0 && c->user == NULL) {
+		log_msg(LOG_ERR, "refusing to run as root in the background: "
+		    "set user = \"...\" in %s (or run in the foreground with "
+		    "-f)", c->path);
+		return EX_USAGE;
+	}
+	if (mlfi_setup(c, err, sizeof(err)) != 0 ||
+	    ctl_open(c, err, sizeof(err)) != 0) {
 		log_msg(LOG_ERR, "%s", err);
 		return EX_UNAVAILABLE;
 	}
@@ -192,8 +211,11 @@ main_serve(struct conf *c, int foreground)
 		log_msg(LOG_ERR, "cannot daemonize: %s", strerror(errno));
 		return EX_OSERR;
 	}
+	if (c->pidfile != NULL && main_write_pidfile(c->pidfile) != 0)
+		return EX_CANTCREAT;
 	if (c->user != NULL && main_drop_privileges(c->user) != 0)
 		return EX_NOUSER;
+	reload_init(main_conffile, c);
 	conf_install(c);
 	/*
 	 * Every thread must block the stop signals that libmilter's own
@@ -212,8 +234,16 @@ main_serve(struct conf *c, int foreground)
 		log_msg(LOG_ERR, "cannot start the signal thread");
 		return EX_OSERR;
 	}
+	if (ctl_start() != 0) {
+		log_msg(LOG_ERR, "cannot start the control socket thread");
+		return EX_OSERR;
+	}
 	log_msg(LOG_INFO, "ready");
-	if (mlfi_run() != 0) {
+	rc = mlfi_run();
+	ctl_close();
+	if (c->pidfile != NULL)
+		unlink(c->pidfile);
+	if (rc != 0) {
 		log_msg(LOG_ERR, "libmilter stopped with an error");
 		return EX_SOFTWARE;
 	}

@@ -20,6 +20,7 @@
 #include "log.h"
 #include "mlfi.h"
 #include "policy.h"
+#include "stats.h"
 
 struct mlfi_conn {
 	struct conf	*conf;
@@ -30,6 +31,7 @@ struct mlfi_conn {
 	char		 client_ip[48];
 	char		 client_name[256];	/* verified name, or "" */
 	char		 service[64];
+	int		 stats_slot;	/* counters of this listener */
 	char		 auth_user[256];
 	int		 have_sender;
 	struct addr	 sender;
@@ -141,6 +143,8 @@ mlfi_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
 	mlfi_copy(cc->service, sizeof(cc->service),
 	    smfi_getsymval(ctx, "{daemon_name}"));
 	cc->rp = conf_service(cc->conf, cc->service);
+	cc->stats_slot = stats_service_slot(cc->service);
+	stats_inc(STATS_CONNECTIONS);
 	return mlfi_continue(cc, SMFIP_NR_CONN);
 }
 
@@ -210,6 +214,9 @@ mlfi_error(SMFICTX *ctx, const char *rcpt, const char *why)
 	char r[300];
 
 	conf_unref(c);
+	stats_inc(STATS_ERRORS);
+	stats_decision(accept ? POLICY_ACCEPT : POLICY_TEMPFAIL, RULE_ERROR,
+	    NULL);
 	log_msg(LOG_ERR, "NOQUEUE: %s rcpt=%s rule=error reason=\"%s\"",
 	    accept ? "accept" : "tempfail",
 	    log_clean(rcpt ? rcpt : "", r, sizeof(r)), why);
@@ -241,6 +248,7 @@ mlfi_envrcpt(SMFICTX *ctx, char **argv)
 	req.rcpt = &rcpt;
 	req.now = time(NULL);
 	policy_decide(cc->conf, cc->rp, &req, &d);
+	stats_decision_slot(d.verdict, d.rule, cc->stats_slot);
 	qid = smfi_getsymval(ctx, "i");
 	if (qid == NULL || qid[0] == '\0')
 		qid = "NOQUEUE";
@@ -249,6 +257,7 @@ mlfi_envrcpt(SMFICTX *ctx, char **argv)
 		return SMFIS_CONTINUE;
 	}
 	if (cc->conf->dry_run) {
+		stats_inc(STATS_DRY_RUN_REJECTS);
 		mlfi_log(cc, qid, d.verdict == POLICY_REJECT ? "would reject" :
 		    "would tempfail", argv[0], d.rule);
 		return SMFIS_CONTINUE;

@@ -1,16 +1,20 @@
 #!/bin/sh
 # Runs one miltertest Lua script against a real relaymilter daemon.
 # The script's name selects its config: foo.lua uses foo.conf beside it
-# (with @SOCKET@ replaced). The Lua script prints TAP itself (tap.lua).
+# (with @SOCKET@ and @CONTROL@ replaced). The Lua script prints TAP
+# itself (tap.lua) and may rewrite the config and call relayctl.
 set -u
 script=$1
 here=$(cd "$(dirname "$script")" && pwd)
 name=$(basename "$script" .lua)
 : "${RELAYMILTER:=${top_builddir:-.}/milter/relaymilter}"
+: "${RELAYCTL:=$(dirname "$RELAYMILTER")/relayctl}"
 : "${MILTERTEST:=miltertest}"
 tmp=$(mktemp -d /tmp/relaymilter-mt.XXXXXX)
 sock="$tmp/milter.sock"
-sed "s|@SOCKET@|unix:$sock|" "$here/$name.conf" > "$tmp/relaymilter.conf"
+ctl="$tmp/control.sock"
+sed -e "s|@SOCKET@|unix:$sock|" -e "s|@CONTROL@|unix:$ctl|" \
+    "$here/$name.conf" > "$tmp/relaymilter.conf"
 chmod 600 "$tmp/relaymilter.conf"
 "$RELAYMILTER" -c "$tmp/relaymilter.conf" -f 2> "$tmp/daemon.log" &
 pid=$!
@@ -32,7 +36,9 @@ if [ ! -S "$sock" ]; then
 	sed 's/^/# /' "$tmp/daemon.log"
 	exit 1
 fi
-"$MILTERTEST" -D socket="unix:$sock" -D tapdir="$here" -D daemonlog="$tmp/daemon.log" -s "$script"
+"$MILTERTEST" -D socket="unix:$sock" -D tapdir="$here" \
+    -D daemonlog="$tmp/daemon.log" -D conffile="$tmp/relaymilter.conf" \
+    -D relayctl="$RELAYCTL -s $ctl" -D daemonpid="$pid" -s "$script"
 rc=$?
 if [ $rc -ne 0 ]; then
 	echo "# miltertest exited $rc; daemon log:"

@@ -67,6 +67,33 @@ function tap.connect(ip, macros)
 	return conn
 end
 
+-- Run a shell command; returns its output and whether it exited 0.
+function tap.run(cmd)
+	local f = io.popen(cmd .. " 2>&1; echo \"exit=$?\"")
+	local out = f:read("*a")
+	f:close()
+	local body, code = out:match("^(.-)exit=(%d+)%s*$")
+	return body, tonumber(code)
+end
+
+-- The daemon's counters (relayctl stats) as a table name -> number.
+function tap.stats()
+	local out, code = tap.run(relayctl .. " stats")
+	if code ~= 0 then error("relayctl stats failed: " .. out) end
+	local t = {}
+	for name, value in out:gmatch("([^ \n]+) (%d+)\n") do
+		t[name] = tonumber(value)
+	end
+	return t
+end
+
+-- Replace the daemon's config file with text.
+function tap.write_conf(text)
+	local f = assert(io.open(conffile, "w"))
+	f:write(text)
+	f:close()
+end
+
 function tap.done()
 	print("1.." .. tap.n)
 	if tap.failed > 0 then os.exit(1) end

@@ -1,0 +1,150 @@
+/*
+ * reload: building, checking and installing a new config at run time.
+ * Listener sockets and the user are bound or switched once at start, so a
+ * change to them is reported as needing a restart instead of being
+ * silently ignored.
+ */
+#include "config.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "reload.h"
+#include "stats.h"
+
+static pthread_mutex_t reload_lock = PTHREAD_MUTEX_INITIALIZER;
+static char *reload_file;
+static time_t reload_time;
+static char reload_pending[512];
+
+/* What was bound at start, to compare with each new file. */
+static struct {
+	char	*socket;
+	char	*control;
+	char	*user;
+	char	*dovecot;
+	char	*saslauthd;
+} reload_start;
+
+static char *
+reload_dup(const char *s)
+{
+	return s != NULL ? strdup(s) : NULL;
+}
+
+void
+reload_init(const char *path, const struct conf *c)
+{
+	reload_file = reload_dup(path);
+	reload_time = time(NULL);
+	reload_start.socket = reload_dup(c->socket);
+	reload_start.control = reload_dup(c->control);
+	reload_start.user = reload_dup(c->user);
+	reload_start.dovecot = reload_dup(c->auth_dovecot);
+	reload_start.saslauthd = reload_dup(c->auth_saslauthd);
+}
+
+static int
+reload_differs(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a != b;
+	return strcmp(a, b) != 0;
+}
+
+static void
+reload_note(char *buf, size_t len, const char *key, const char *a,
+    const char *b)
+{
+	size_t n = strlen(buf);
+
+	if (!reload_differs(a, b) || n >= len)
+		return;
+	snprintf(buf + n, len - n, "%s%s (running %s, file %s)",
+	    n ? ", " : "", key, a ? a : "none", b ? b : "none");
+}
+
+static void
+reload_compare(const struct conf *c)
+{
+	char buf[sizeof(reload_pending)] = "";
+
+	reload_note(buf, sizeof(buf), "socket", reload_start.socket,
+	    c->socket);
+	reload_note(buf, sizeof(buf), "control", reload_start.control,
+	    c->control);
+	reload_note(buf, sizeof(buf), "user", reload_start.user, c->user);
+	reload_note(buf, sizeof(buf), "auth.dovecot", reload_start.dovecot,
+	    c->auth_dovecot);
+	reload_note(buf, sizeof(buf), "auth.saslauthd", reload_start.saslauthd,
+	    c->auth_saslauthd);
+	memcpy(reload_pending, buf, sizeof(buf));
+}
+
+int
+reload_run(char *msg, size_t len)
+{
+	struct conf *c;
+	size_t i;
+
+	pthread_mutex_lock(&reload_lock);
+	if (reload_file == NULL) {
+		snprintf(msg, len, "running on the embedded default: there is "
+		    "no file to reload (start with -c FILE)");
+		log_msg(LOG_NOTICE, "reload: %s", msg);
+		pthread_mutex_unlock(&reload_lock);
+		return 0;
+	}
+	c = conf_load(reload_file, msg, len);
+	if (c == NULL) {
+		stats_inc(STATS_RELOAD_FAILED);
+		log_msg(LOG_ERR, "reload failed, keeping the running config: %s",
+		    msg);
+		pthread_mutex_unlock(&reload_lock);
+		return -1;
+	}
+	for (i = 0; i < c->nwarnings; i++)
+		log_msg(LOG_WARNING, "%s", c->warnings[i]);
+	reload_compare(c);
+	conf_install(c);
+	reload_time = time(NULL);
+	stats_inc(STATS_RELOAD_OK);
+	if (reload_pending[0] != '\0') {
+		snprintf(msg, len, "%s loaded; restart needed for: %s",
+		    reload_file, reload_pending);
+		log_msg(LOG_WARNING, "reload: %s", msg);
+	} else {
+		snprintf(msg, len, "%s loaded", reload_file);
+		log_msg(LOG_INFO, "reload: %s", msg);
+	}
+	pthread_mutex_unlock(&reload_lock);
+	return 0;
+}
+
+const char *
+reload_path(void)
+{
+	return reload_file;
+}
+
+time_t
+reload_loaded_at(void)
+{
+	time_t t;
+
+	pthread_mutex_lock(&reload_lock);
+	t = reload_time;
+	pthread_mutex_unlock(&reload_lock);
+	return t;
+}
+
+void
+reload_restart_needed(char *buf, size_t len)
+{
+	pthread_mutex_lock(&reload_lock);
+	snprintf(buf, len, "%s", reload_pending);
+	pthread_mutex_unlock(&reload_lock);
+}
