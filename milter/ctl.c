@@ -173,20 +173,27 @@ ctl_handle(char *line, FILE *out)
 		    "(reload, stats [--prometheus], status)\n");
 }
 
-/* Read one line of at most CTL_LINE_MAX bytes. Returns 0, or -1. */
+/*
+ * Read one line of at most CTL_LINE_MAX bytes. Returns 0, -1 when it is
+ * too long or never ends, -2 when it holds a NUL (which would hide the
+ * rest of the line from the parser).
+ */
 static int
 ctl_read_line(int fd, char *buf, size_t len)
 {
 	size_t n = 0;
+	int nul = 0;
 
 	while (n + 1 < len) {
 		ssize_t r = read(fd, buf + n, 1);
 
 		if (r <= 0)
 			return -1;
+		if (buf[n] == '\0')
+			nul = 1;
 		if (buf[n] == '\n') {
 			buf[n + 1] = '\0';
-			return 0;
+			return nul ? -2 : 0;
 		}
 		n++;
 	}
@@ -203,8 +210,12 @@ ctl_client(void *arg)
 
 	out = open_memstream(&buf, &len);
 	if (out != NULL) {
-		if (ctl_read_line(fd, line, sizeof(line)) == 0)
+		int rc = ctl_read_line(fd, line, sizeof(line));
+
+		if (rc == 0)
 			ctl_handle(line, out);
+		else if (rc == -2)
+			fprintf(out, "error: malformed command line\n");
 		else
 			fprintf(out, "error: expected one command line of at "
 			    "most %d bytes\n", CTL_LINE_MAX - 1);
