@@ -190,7 +190,7 @@ main_serve(struct conf *c, int foreground)
 {
 	static sigset_t set;
 	sigset_t stop;
-	char err[CONF_ERRLEN];
+	char err[CONF_ERRLEN], *pidfile;
 	pthread_t tid;
 	int rc;
 
@@ -211,7 +211,9 @@ main_serve(struct conf *c, int foreground)
 		log_msg(LOG_ERR, "cannot daemonize: %s", strerror(errno));
 		return EX_OSERR;
 	}
-	if (c->pidfile != NULL && main_write_pidfile(c->pidfile) != 0)
+	/* c is handed to conf_install below and may be freed by a reload. */
+	pidfile = c->pidfile != NULL ? strdup(c->pidfile) : NULL;
+	if (pidfile != NULL && main_write_pidfile(pidfile) != 0)
 		return EX_CANTCREAT;
 	if (c->user != NULL && main_drop_privileges(c->user) != 0)
 		return EX_NOUSER;
@@ -241,8 +243,9 @@ main_serve(struct conf *c, int foreground)
 	log_msg(LOG_INFO, "ready");
 	rc = mlfi_run();
 	ctl_close();
-	if (c->pidfile != NULL)
-		unlink(c->pidfile);
+	if (pidfile != NULL)
+		unlink(pidfile);
+	free(pidfile);
 	if (rc != 0) {
 		log_msg(LOG_ERR, "libmilter stopped with an error");
 		return EX_SOFTWARE;
@@ -315,10 +318,14 @@ main(int argc, char **argv)
 		main_usage(stderr);
 		return EX_USAGE;
 	}
-	log_init("relaymilter", foreground || check || explain);
+	/*
+	 * Until it detaches, even a background daemon tells its starter what
+	 * went wrong on stderr: there may be no syslog to read.
+	 */
+	log_init("relaymilter", !check && !explain);
 	c = main_load(path, explicit_path, err, sizeof(err));
 	if (c == NULL) {
-		if (foreground || check || explain)
+		if (check || explain)
 			fprintf(stderr, "%s\n", err);
 		else
 			log_msg(LOG_ERR, "%s", err);
