@@ -6,22 +6,16 @@
  */
 #include "config.h"
 
-#include <errno.h>
-#include <grp.h>
-#include <pthread.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/time.h>
-#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "ctl.h"
 #include "ctlproto.h"
+#include "listen.h"
 #include "log.h"
 #include "reload.h"
 #include "stats.h"
@@ -31,47 +25,7 @@
 
 static int ctl_fd = -1;
 static char ctl_path[108];
-static int ctl_clients;
 static time_t ctl_started;
-
-static int
-ctl_bind(const char *path, char *err, size_t errlen)
-{
-	struct sockaddr_un sun;
-	int fd;
-
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	if (strlen(path) >= sizeof(sun.sun_path)) {
-		snprintf(err, errlen, "control socket %s: path too long", path);
-		return -1;
-	}
-	strcpy(sun.sun_path, path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0) {
-		snprintf(err, errlen, "control socket: %s", strerror(errno));
-		return -1;
-	}
-	/* Refuse to steal the socket of a daemon that is still running. */
-	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0) {
-		close(fd);
-		snprintf(err, errlen, "control socket %s is in use by a running "
-		    "daemon", path);
-		return -1;
-	}
-	close(fd);
-	unlink(path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&sun, sizeof(sun)) != 0 ||
-	    listen(fd, 16) != 0) {
-		snprintf(err, errlen, "control socket %s: %s", path,
-		    strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	return fd;
-}
 
 int
 ctl_open(const struct conf *c, char *err, size_t errlen)
@@ -87,25 +41,11 @@ ctl_open(const struct conf *c, char *err, size_t errlen)
 		    c->control);
 		return -1;
 	}
-	ctl_fd = ctl_bind(path, err, errlen);
+	ctl_fd = listen_open(c->control, c->control_mode, c->control_group,
+	    err, errlen);
 	if (ctl_fd < 0)
 		return -1;
 	snprintf(ctl_path, sizeof(ctl_path), "%s", path);
-	if (c->control_group != NULL) {
-		struct group *g = getgrnam(c->control_group);
-
-		if (g == NULL || chown(path, (uid_t)-1, g->gr_gid) != 0) {
-			snprintf(err, errlen, "control socket %s: cannot give it "
-			    "to group %s", path, c->control_group);
-			return -1;
-		}
-	}
-	if (chmod(path, (mode_t)(c->control_mode >= 0 ? c->control_mode :
-	    0660)) != 0) {
-		snprintf(err, errlen, "control socket %s: %s", path,
-		    strerror(errno));
-		return -1;
-	}
 	return 0;
 }
 
@@ -200,87 +140,40 @@ ctl_read_line(int fd, char *buf, size_t len)
 	return -1;
 }
 
-static void *
-ctl_client(void *arg)
+static void
+ctl_client(int fd, void *arg)
 {
-	int fd = (int)(intptr_t)arg;
 	char line[CTL_LINE_MAX + 1], *buf = NULL;
 	size_t len = 0;
 	FILE *out;
-
-	out = open_memstream(&buf, &len);
-	if (out != NULL) {
-		int rc = ctl_read_line(fd, line, sizeof(line));
-
-		if (rc == 0)
-			ctl_handle(line, out);
-		else if (rc == -2)
-			fprintf(out, "error: malformed command line\n");
-		else
-			fprintf(out, "error: expected one command line of at "
-			    "most %d bytes\n", CTL_LINE_MAX - 1);
-		fclose(out);
-		/* The reply is best effort: the client may be gone. */
-		if (buf != NULL && send(fd, buf, len, MSG_NOSIGNAL) < 0)
-			len = 0;
-		free(buf);
-	}
-	close(fd);
-	__atomic_sub_fetch(&ctl_clients, 1, __ATOMIC_RELAXED);
-	return NULL;
-}
-
-static void *
-ctl_accept_loop(void *arg)
-{
-	struct timeval tv = { CTL_TIMEOUT_S, 0 };
-	pthread_attr_t attr;
+	int rc;
 
 	(void)arg;
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	for (;;) {
-		pthread_t tid;
-		int fd = accept4(ctl_fd, NULL, NULL, SOCK_CLOEXEC);
-
-		if (fd < 0) {
-			if (errno == EINTR || errno == ECONNABORTED)
-				continue;
-			if (errno == EBADF || errno == EINVAL)
-				break;
-			/* EMFILE and friends: back off instead of spinning. */
-			usleep(100000);
-			continue;
-		}
-		if (__atomic_add_fetch(&ctl_clients, 1, __ATOMIC_RELAXED) >
-		    CTL_CLIENTS_MAX) {
-			__atomic_sub_fetch(&ctl_clients, 1, __ATOMIC_RELAXED);
-			close(fd);
-			continue;
-		}
-		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-		if (pthread_create(&tid, &attr, ctl_client,
-		    (void *)(intptr_t)fd) != 0) {
-			__atomic_sub_fetch(&ctl_clients, 1, __ATOMIC_RELAXED);
-			close(fd);
-		}
-	}
-	pthread_attr_destroy(&attr);
-	return NULL;
+	out = open_memstream(&buf, &len);
+	if (out == NULL)
+		return;
+	rc = ctl_read_line(fd, line, sizeof(line));
+	if (rc == 0)
+		ctl_handle(line, out);
+	else if (rc == -2)
+		fprintf(out, "error: malformed command line\n");
+	else
+		fprintf(out, "error: expected one command line of at most %d "
+		    "bytes\n", CTL_LINE_MAX - 1);
+	fclose(out);
+	/* The reply is best effort: the client may be gone. */
+	if (buf != NULL && send(fd, buf, len, MSG_NOSIGNAL) < 0)
+		len = 0;
+	free(buf);
 }
 
 int
 ctl_start(void)
 {
-	pthread_t tid;
-
 	if (ctl_fd < 0)
 		return 0;
-	if (pthread_create(&tid, NULL, ctl_accept_loop, NULL) != 0)
-		return -1;
-	pthread_detach(tid);
-	return 0;
+	return listen_start(ctl_fd, ctl_client, NULL, CTL_CLIENTS_MAX,
+	    CTL_TIMEOUT_S);
 }
 
 void

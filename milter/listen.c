@@ -1,0 +1,237 @@
+/*
+ * listen: sockets and accept loops for the control and auth services.
+ * (The milter socket belongs to libmilter.)
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <netdb.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "listen.h"
+
+struct listen_server {
+	int		 fd;
+	listen_handler	 handler;
+	void		*arg;
+	int		 max_clients;
+	int		 timeout_s;
+	int		 clients;
+};
+
+struct listen_client {
+	struct listen_server *srv;
+	int		 fd;
+};
+
+const char *
+listen_unix_path(const char *spec)
+{
+	if (strncmp(spec, "unix:", 5) == 0)
+		return spec + 5;
+	if (strncmp(spec, "local:", 6) == 0)
+		return spec + 6;
+	return NULL;
+}
+
+static int
+listen_unix(const char *path, int mode, const char *group, char *err,
+    size_t errlen)
+{
+	struct sockaddr_un sun;
+	int fd;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		snprintf(err, errlen, "%s: socket path too long", path);
+		return -1;
+	}
+	strcpy(sun.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	/* Never steal the socket of a daemon that is still running. */
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0) {
+		close(fd);
+		snprintf(err, errlen, "%s is in use by a running daemon", path);
+		return -1;
+	}
+	close(fd);
+	unlink(path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sun, sizeof(sun)) != 0 ||
+	    listen(fd, 64) != 0)
+		goto fail;
+	if (group != NULL) {
+		struct group *g = getgrnam(group);
+
+		if (g == NULL || chown(path, (uid_t)-1, g->gr_gid) != 0) {
+			snprintf(err, errlen, "%s: cannot give the socket to "
+			    "group %s", path, group);
+			close(fd);
+			return -1;
+		}
+	}
+	if (chmod(path, (mode_t)(mode >= 0 ? mode : 0660)) != 0)
+		goto fail;
+	return fd;
+fail:
+	snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
+
+static int
+listen_inet(const char *spec, int family, char *err, size_t errlen)
+{
+	char port[8], host[256];
+	const char *p = strchr(spec, ':') + 1, *at = strchr(p, '@');
+	struct addrinfo hints, *res = NULL;
+	int fd, on = 1, rc;
+
+	if (at == NULL || (size_t)(at - p) >= sizeof(port) ||
+	    strlen(at + 1) >= sizeof(host)) {
+		snprintf(err, errlen, "%s: expected inet:PORT@HOST", spec);
+		return -1;
+	}
+	memcpy(port, p, (size_t)(at - p));
+	port[at - p] = '\0';
+	strcpy(host, at + 1);
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = family;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	rc = getaddrinfo(host, port, &hints, &res);
+	if (rc != 0) {
+		snprintf(err, errlen, "%s: %s", spec, gai_strerror(rc));
+		return -1;
+	}
+	fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd >= 0)
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+	if (fd < 0 || bind(fd, res->ai_addr, res->ai_addrlen) != 0 ||
+	    listen(fd, 64) != 0) {
+		snprintf(err, errlen, "%s: %s", spec, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(res);
+	return fd;
+}
+
+int
+listen_open(const char *spec, int mode, const char *group, char *err,
+    size_t errlen)
+{
+	const char *path = listen_unix_path(spec);
+
+	if (path != NULL)
+		return listen_unix(path, mode, group, err, errlen);
+	if (strncmp(spec, "inet:", 5) == 0)
+		return listen_inet(spec, AF_INET, err, errlen);
+	if (strncmp(spec, "inet6:", 6) == 0)
+		return listen_inet(spec, AF_INET6, err, errlen);
+	snprintf(err, errlen, "%s: unknown socket type", spec);
+	return -1;
+}
+
+static void *
+listen_client_thread(void *arg)
+{
+	struct listen_client *lc = arg;
+	struct listen_server *srv = lc->srv;
+
+	srv->handler(lc->fd, srv->arg);
+	close(lc->fd);
+	free(lc);
+	__atomic_sub_fetch(&srv->clients, 1, __ATOMIC_RELAXED);
+	return NULL;
+}
+
+static void
+listen_spawn(struct listen_server *srv, int fd, pthread_attr_t *attr)
+{
+	struct timeval tv = { srv->timeout_s, 0 };
+	struct listen_client *lc;
+	pthread_t tid;
+
+	if (__atomic_add_fetch(&srv->clients, 1, __ATOMIC_RELAXED) >
+	    srv->max_clients || (lc = malloc(sizeof(*lc))) == NULL) {
+		__atomic_sub_fetch(&srv->clients, 1, __ATOMIC_RELAXED);
+		close(fd);
+		return;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	lc->srv = srv;
+	lc->fd = fd;
+	if (pthread_create(&tid, attr, listen_client_thread, lc) != 0) {
+		__atomic_sub_fetch(&srv->clients, 1, __ATOMIC_RELAXED);
+		free(lc);
+		close(fd);
+	}
+}
+
+static void *
+listen_accept_loop(void *arg)
+{
+	struct listen_server *srv = arg;
+	pthread_attr_t attr;
+
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	pthread_attr_setstacksize(&attr, 256 * 1024);
+	for (;;) {
+		int fd = accept4(srv->fd, NULL, NULL, SOCK_CLOEXEC);
+
+		if (fd >= 0) {
+			listen_spawn(srv, fd, &attr);
+			continue;
+		}
+		if (errno == EINTR || errno == ECONNABORTED)
+			continue;
+		if (errno == EBADF || errno == EINVAL)
+			break;
+		/* EMFILE and friends: back off instead of spinning. */
+		usleep(100000);
+	}
+	pthread_attr_destroy(&attr);
+	return NULL;
+}
+
+int
+listen_start(int fd, listen_handler handler, void *arg, int max_clients,
+    int timeout_s)
+{
+	struct listen_server *srv = calloc(1, sizeof(*srv));
+	pthread_t tid;
+
+	if (srv == NULL)
+		return -1;
+	srv->fd = fd;
+	srv->handler = handler;
+	srv->arg = arg;
+	srv->max_clients = max_clients;
+	srv->timeout_s = timeout_s;
+	if (pthread_create(&tid, NULL, listen_accept_loop, srv) != 0) {
+		free(srv);
+		return -1;
+	}
+	pthread_detach(tid);
+	return 0;
+}

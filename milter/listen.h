@@ -1,0 +1,36 @@
+/*
+ * listen: the daemon's own listening sockets (control, auth services):
+ * opening unix, inet and inet6 sockets from a config string, and serving
+ * each accepted client in a short-lived thread of its own, with a cap on
+ * clients and I/O timeouts so that no client can wedge the daemon.
+ */
+#ifndef RELAYMILTER_LISTEN_H
+#define RELAYMILTER_LISTEN_H
+
+#include <stddef.h>
+
+/* Handles one client; must close nothing (the caller closes fd). */
+typedef void (*listen_handler)(int fd, void *arg);
+
+/*
+ * listen_open -- listen on spec ("unix:/path", "inet:PORT@HOST",
+ * "inet6:PORT@HOST"). A unix socket gets mode (or 0660 if mode < 0) and
+ * group (if not NULL); a live socket at the path is an error, a stale one
+ * is replaced. Returns the descriptor, or -1 with a message in err.
+ */
+int listen_open(const char *spec, int mode, const char *group, char *err,
+    size_t errlen);
+
+/*
+ * listen_start -- accept clients on fd in a thread of its own, running
+ * handler(client_fd, arg) in a detached thread per client, at most
+ * max_clients at once (more are closed at once), with send and receive
+ * timeouts of timeout_s seconds. Returns 0, or -1 if no thread starts.
+ */
+int listen_start(int fd, listen_handler handler, void *arg, int max_clients,
+    int timeout_s);
+
+/* listen_unix_path -- the path of a "unix:" or "local:" spec, or NULL. */
+const char *listen_unix_path(const char *spec);
+
+#endif
