@@ -21,6 +21,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "authsvc.h"
 #include "conf.h"
 #include "ctl.h"
 #include "explain.h"
@@ -203,7 +204,8 @@ main_serve(struct conf *c, int foreground)
 		return EX_USAGE;
 	}
 	if (mlfi_setup(c, err, sizeof(err)) != 0 ||
-	    ctl_open(c, err, sizeof(err)) != 0) {
+	    ctl_open(c, err, sizeof(err)) != 0 ||
+	    authsvc_open(c, err, sizeof(err)) != 0) {
 		log_msg(LOG_ERR, "%s", err);
 		return EX_UNAVAILABLE;
 	}
@@ -236,13 +238,14 @@ main_serve(struct conf *c, int foreground)
 		log_msg(LOG_ERR, "cannot start the signal thread");
 		return EX_OSERR;
 	}
-	if (ctl_start() != 0) {
-		log_msg(LOG_ERR, "cannot start the control socket thread");
+	if (ctl_start() != 0 || authsvc_start() != 0) {
+		log_msg(LOG_ERR, "cannot start the control or auth threads");
 		return EX_OSERR;
 	}
 	log_msg(LOG_INFO, "ready");
 	rc = mlfi_run();
 	ctl_close();
+	authsvc_close();
 	if (pidfile != NULL)
 		unlink(pidfile);
 	free(pidfile);

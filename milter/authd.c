@@ -1,0 +1,265 @@
+/*
+ * authd: the Dovecot auth protocol server side. Each connection pins the
+ * config per request (a reload applies to the next AUTH), keeps a few
+ * open SASL exchanges keyed by request id, and answers OK with user=,
+ * CONT with a base64 challenge (an empty one keeps its TAB), or FAIL after
+ * the failure delay. A malformed or overlong line ends the connection.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "authd.h"
+#include "authproto.h"
+#include "authsvc.h"
+#include "log.h"
+#include "saslsrv.h"
+
+#define AUTHD_OPEN_MAX	16	/* open exchanges per connection */
+
+struct authd_open {
+	unsigned long	 id;
+	struct saslsrv_session *ss;
+	char		 rip[64];
+};
+
+struct authd_conn {
+	int		 fd;
+	int		 versioned;
+	struct authd_open open[AUTHD_OPEN_MAX];
+	char		 buf[AUTHPROTO_LINE_MAX + 1];
+	size_t		 len;
+};
+
+static int
+authd_send(struct authd_conn *ac, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int
+authd_send(struct authd_conn *ac, const char *fmt, ...)
+{
+	char line[AUTHPROTO_LINE_MAX + 64];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(line))
+		return -1;
+	return send(ac->fd, line, (size_t)n, MSG_NOSIGNAL) == n ? 0 : -1;
+}
+
+/* Read the next line; 1 when one is ready, 0 at EOF/error, -1 overlong. */
+static int
+authd_readline(struct authd_conn *ac, char *line)
+{
+	for (;;) {
+		char *nl = memchr(ac->buf, '\n', ac->len);
+		ssize_t r;
+
+		if (nl != NULL) {
+			size_t n = (size_t)(nl - ac->buf) + 1;
+
+			memcpy(line, ac->buf, n);
+			line[n] = '\0';
+			memmove(ac->buf, ac->buf + n, ac->len - n);
+			ac->len -= n;
+			/* A NUL inside would hide the rest of the line. */
+			return memchr(line, '\0', n) == NULL ? 1 : -1;
+		}
+		if (ac->len >= AUTHPROTO_LINE_MAX)
+			return -1;
+		r = recv(ac->fd, ac->buf + ac->len, AUTHPROTO_LINE_MAX - ac->len,
+		    0);
+		if (r <= 0)
+			return 0;
+		ac->len += (size_t)r;
+	}
+}
+
+static struct authd_open *
+authd_find(struct authd_conn *ac, unsigned long id)
+{
+	int i;
+
+	for (i = 0; i < AUTHD_OPEN_MAX; i++)
+		if (ac->open[i].ss != NULL && ac->open[i].id == id)
+			return &ac->open[i];
+	return NULL;
+}
+
+static void
+authd_close_open(struct authd_open *o)
+{
+	saslsrv_end(o->ss);
+	o->ss = NULL;
+	o->id = 0;
+}
+
+/* A free slot; when all are taken, the oldest exchange is dropped. */
+static struct authd_open *
+authd_slot(struct authd_conn *ac)
+{
+	struct authd_open *oldest = &ac->open[0];
+	int i;
+
+	for (i = 0; i < AUTHD_OPEN_MAX; i++) {
+		if (ac->open[i].ss == NULL)
+			return &ac->open[i];
+		if (ac->open[i].id < oldest->id)
+			oldest = &ac->open[i];
+	}
+	authd_close_open(oldest);
+	return oldest;
+}
+
+/* Act on a step's outcome; the exchange is closed unless it continues. */
+static int
+authd_outcome(struct authd_conn *ac, struct authd_open *o,
+    enum saslsrv_rc rc, char *out)
+{
+	struct conf *c;
+	int sent;
+
+	if (rc == SASLSRV_CONTINUE) {
+		sent = authd_send(ac, "CONT\t%lu\t%s\n", o->id, out ? out : "");
+		free(out);
+		return sent;
+	}
+	free(out);
+	if (rc == SASLSRV_OK) {
+		authsvc_succeeded("dovecot", saslsrv_user(o->ss),
+		    saslsrv_mech(o->ss), o->rip);
+		sent = authd_send(ac, "OK\t%lu\tuser=%s\n", o->id,
+		    saslsrv_user(o->ss));
+	} else {
+		c = conf_current();
+		if (c != NULL)
+			authsvc_failed(c, "dovecot", saslsrv_user(o->ss),
+			    saslsrv_mech(o->ss), o->rip, "wrong credentials");
+		conf_unref(c);
+		sent = authd_send(ac, "FAIL\t%lu\treason=Authentication "
+		    "failed\n", o->id);
+	}
+	authd_close_open(o);
+	return sent;
+}
+
+static int
+authd_auth(struct authd_conn *ac, const struct authproto_req *rq)
+{
+	struct conf *c = conf_current();
+	struct authd_open *o;
+	enum saslsrv_rc rc;
+	char *out = NULL;
+	int sent;
+
+	if (c == NULL)
+		return -1;
+	if (authsvc_blocked(c, "dovecot", NULL, rq->mech, rq->rip)) {
+		conf_unref(c);
+		return authd_send(ac, "FAIL\t%lu\treason=Too many failures, "
+		    "try again later\n", rq->id);
+	}
+	o = authd_slot(ac);
+	o->id = rq->id;
+	snprintf(o->rip, sizeof(o->rip), "%s", rq->rip ? rq->rip : "");
+	o->ss = saslsrv_start(c, rq->mech, rq->service, rq->resp, &rc, &out);
+	if (o->ss == NULL) {
+		authsvc_failed(c, "dovecot", NULL, rq->mech, rq->rip,
+		    "mechanism not offered");
+		conf_unref(c);
+		return authd_send(ac, "FAIL\t%lu\treason=Unsupported "
+		    "authentication mechanism\n", rq->id);
+	}
+	conf_unref(c);
+	sent = authd_outcome(ac, o, rc, out);
+	return sent;
+}
+
+static int
+authd_request(struct authd_conn *ac, char *line)
+{
+	struct authproto_req rq;
+	struct authd_open *o;
+	enum saslsrv_rc rc;
+	char err[128], *out = NULL;
+
+	if (authproto_parse(line, &rq, err, sizeof(err)) != 0) {
+		log_msg(LOG_WARNING, "auth dovecot: closing a client: %s", err);
+		return -1;
+	}
+	switch (rq.cmd) {
+	case AUTHPROTO_VERSION:
+		if (rq.major != 1) {
+			log_msg(LOG_WARNING, "auth dovecot: closing a client "
+			    "speaking protocol version %u", rq.major);
+			return -1;
+		}
+		ac->versioned = 1;
+		return 0;
+	case AUTHPROTO_CPID:
+		return 0;
+	case AUTHPROTO_AUTH:
+		if (!ac->versioned || authd_find(ac, rq.id) != NULL) {
+			log_msg(LOG_WARNING, "auth dovecot: closing a client: %s",
+			    ac->versioned ? "duplicate request id" :
+			    "AUTH before VERSION");
+			return -1;
+		}
+		return authd_auth(ac, &rq);
+	case AUTHPROTO_CONT:
+		o = authd_find(ac, rq.id);
+		if (o == NULL)
+			return authd_send(ac, "FAIL\t%lu\treason=Unknown "
+			    "request\n", rq.id);
+		rc = saslsrv_step(o->ss, rq.resp, &out);
+		return authd_outcome(ac, o, rc, out);
+	}
+	return -1;
+}
+
+void
+authd_client(int fd, void *arg)
+{
+	struct authd_conn *ac = calloc(1, sizeof(*ac));
+	char *line = malloc(AUTHPROTO_LINE_MAX + 1), *hs = NULL;
+	struct conf *c = conf_current();
+	size_t hslen = 0;
+	FILE *f;
+	int i, rc;
+
+	(void)arg;
+	f = open_memstream(&hs, &hslen);
+	if (ac == NULL || line == NULL || c == NULL || f == NULL)
+		goto out;
+	ac->fd = fd;
+	authproto_handshake(f, c->auth_mechanisms, c->auth_nmechanisms,
+	    (unsigned long)fd);
+	fclose(f);
+	f = NULL;
+	if (send(fd, hs, hslen, MSG_NOSIGNAL) != (ssize_t)hslen)
+		goto out;
+	while ((rc = authd_readline(ac, line)) == 1)
+		if (authd_request(ac, line) != 0)
+			break;
+	if (rc < 0)
+		log_msg(LOG_WARNING, "auth dovecot: closing a client: overlong "
+		    "or malformed line");
+	for (i = 0; i < AUTHD_OPEN_MAX; i++)
+		if (ac->open[i].ss != NULL)
+			authd_close_open(&ac->open[i]);
+out:
+	if (f != NULL)
+		fclose(f);
+	free(hs);
+	conf_unref(c);
+	free(line);
+	free(ac);
+}

@@ -1,0 +1,176 @@
+/*
+ * authproto: Dovecot auth protocol lines. Fields are separated by TABs;
+ * every byte from the client is checked before it is believed.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "authproto.h"
+#include "b64.h"
+
+#define AUTHPROTO_FIELDS_MAX	32
+
+static int
+authproto_split(char *line, char **f, int max)
+{
+	int n = 0;
+	char *p = line;
+
+	for (;;) {
+		if (n == max)
+			return -1;
+		f[n++] = p;
+		p = strchr(p, '\t');
+		if (p == NULL)
+			return n;
+		*p++ = '\0';
+	}
+}
+
+static int
+authproto_id(const char *s, unsigned long *id)
+{
+	unsigned long v = 0;
+
+	if (*s == '\0' || strlen(s) > 9)
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		v = v * 10 + (unsigned long)(*s - '0');
+	}
+	*id = v;
+	return v > 0 ? 0 : -1;
+}
+
+static int
+authproto_b64ok(const char *s)
+{
+	size_t len = strlen(s);
+	unsigned char *tmp;
+	long n;
+
+	if (len == 0)
+		return 1;
+	tmp = malloc(len);
+	if (tmp == NULL)
+		return 0;
+	n = b64_decode(s, len, tmp, len);
+	free(tmp);
+	return n >= 0;
+}
+
+static int
+authproto_fail(char *err, size_t errlen, const char *why)
+{
+	snprintf(err, errlen, "%s", why);
+	return -1;
+}
+
+static int
+authproto_auth(char **f, int n, struct authproto_req *out, char *err,
+    size_t errlen)
+{
+	int i;
+
+	if (n < 3 || authproto_id(f[1], &out->id) != 0 || f[2][0] == '\0')
+		return authproto_fail(err, errlen, "AUTH needs an id > 0 and "
+		    "a mechanism");
+	out->mech = f[2];
+	for (i = 3; i < n; i++) {
+		if (strncmp(f[i], "service=", 8) == 0)
+			out->service = f[i] + 8;
+		else if (strncmp(f[i], "rip=", 4) == 0)
+			out->rip = f[i] + 4;
+		else if (strncmp(f[i], "resp=", 5) == 0)
+			out->resp = f[i] + 5;
+	}
+	if (out->resp != NULL && !authproto_b64ok(out->resp))
+		return authproto_fail(err, errlen, "AUTH resp= is not base64");
+	return 0;
+}
+
+int
+authproto_parse(char *line, struct authproto_req *out, char *err,
+    size_t errlen)
+{
+	char *f[AUTHPROTO_FIELDS_MAX], *p;
+	size_t len = strlen(line);
+	int n;
+
+	memset(out, 0, sizeof(*out));
+	if (len > 0 && line[len - 1] == '\n')
+		line[--len] = '\0';
+	for (p = line; *p; p++)
+		if ((unsigned char)*p < 0x20 && *p != '\t')
+			return authproto_fail(err, errlen, "control character");
+	n = authproto_split(line, f, AUTHPROTO_FIELDS_MAX);
+	if (n < 0)
+		return authproto_fail(err, errlen, "too many fields");
+	if (strcmp(f[0], "VERSION") == 0) {
+		char *end;
+
+		if (n != 3)
+			return authproto_fail(err, errlen, "VERSION needs two "
+			    "numbers");
+		out->cmd = AUTHPROTO_VERSION;
+		out->major = (unsigned)strtoul(f[1], &end, 10);
+		if (*f[1] == '\0' || *end != '\0')
+			return authproto_fail(err, errlen, "bad VERSION");
+		out->minor = (unsigned)strtoul(f[2], &end, 10);
+		if (*f[2] == '\0' || *end != '\0')
+			return authproto_fail(err, errlen, "bad VERSION");
+		return 0;
+	}
+	if (strcmp(f[0], "CPID") == 0) {
+		out->cmd = AUTHPROTO_CPID;
+		if (n != 2 || authproto_id(f[1], &out->id) != 0)
+			return authproto_fail(err, errlen, "bad CPID");
+		return 0;
+	}
+	if (strcmp(f[0], "AUTH") == 0) {
+		out->cmd = AUTHPROTO_AUTH;
+		return authproto_auth(f, n, out, err, errlen);
+	}
+	if (strcmp(f[0], "CONT") == 0) {
+		out->cmd = AUTHPROTO_CONT;
+		if (n != 3 || authproto_id(f[1], &out->id) != 0)
+			return authproto_fail(err, errlen, "CONT needs an id and "
+			    "data");
+		out->resp = f[2];
+		if (!authproto_b64ok(out->resp))
+			return authproto_fail(err, errlen, "CONT data is not "
+			    "base64");
+		return 0;
+	}
+	return authproto_fail(err, errlen, "unknown command");
+}
+
+static const char *
+authproto_mech_flags(const char *m)
+{
+	if (strcmp(m, "PLAIN") == 0 || strcmp(m, "LOGIN") == 0)
+		return "\tplaintext";
+	if (strcmp(m, "CRAM-MD5") == 0)
+		return "\tdictionary\tactive";
+	return "\tmutual-auth";
+}
+
+void
+authproto_handshake(FILE *f, char *const *mechs, size_t n,
+    unsigned long cuid)
+{
+	size_t i;
+
+	fprintf(f, "VERSION\t1\t2\n");
+	for (i = 0; i < n; i++)
+		fprintf(f, "MECH\t%s%s\n", mechs[i],
+		    authproto_mech_flags(mechs[i]));
+	fprintf(f, "SPID\t%ld\nCUID\t%lu\nCOOKIE\t%016lx%016lx\nDONE\n",
+	    (long)getpid(), cuid, (unsigned long)random(),
+	    (unsigned long)random());
+}

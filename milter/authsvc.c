@@ -1,0 +1,134 @@
+/*
+ * authsvc: sockets and shared outcome handling of the auth services.
+ * A failure costs the client auth.failure_delay seconds in its own
+ * thread, so other clients are served meanwhile; repeated failures from
+ * one address are refused without a check for a while.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "authd.h"
+#include "authsvc.h"
+#include "listen.h"
+#include "log.h"
+#include "saslauthd.h"
+#include "saslsrv.h"
+#include "stats.h"
+#include "throttle.h"
+
+#define AUTHSVC_DOVECOT_CLIENTS		512
+#define AUTHSVC_DOVECOT_IDLE_S		3600
+#define AUTHSVC_SASLAUTHD_CLIENTS	128
+#define AUTHSVC_SASLAUTHD_TIMEOUT_S	10
+
+static int authsvc_dovecot_fd = -1, authsvc_saslauthd_fd = -1;
+static char authsvc_paths[2][108];
+static int authsvc_sasl_ready;
+
+static int
+authsvc_bind(const char *spec, const struct conf *c, int *fd, char *path,
+    char *err, size_t errlen)
+{
+	const char *p;
+
+	if (spec == NULL)
+		return 0;
+	*fd = listen_open(spec, c->socket_mode, c->socket_group, err, errlen);
+	if (*fd < 0)
+		return -1;
+	p = listen_unix_path(spec);
+	if (p != NULL)
+		snprintf(path, 108, "%s", p);
+	return 0;
+}
+
+int
+authsvc_open(const struct conf *c, char *err, size_t errlen)
+{
+	if (c->auth_dovecot == NULL && c->auth_saslauthd == NULL)
+		return 0;
+	if (saslsrv_init(err, errlen) != 0)
+		return -1;
+	authsvc_sasl_ready = 1;
+	if (authsvc_bind(c->auth_dovecot, c, &authsvc_dovecot_fd,
+	    authsvc_paths[0], err, errlen) != 0 ||
+	    authsvc_bind(c->auth_saslauthd, c, &authsvc_saslauthd_fd,
+	    authsvc_paths[1], err, errlen) != 0)
+		return -1;
+	return 0;
+}
+
+int
+authsvc_start(void)
+{
+	if (authsvc_dovecot_fd >= 0 && listen_start(authsvc_dovecot_fd,
+	    authd_client, NULL, AUTHSVC_DOVECOT_CLIENTS,
+	    AUTHSVC_DOVECOT_IDLE_S) != 0)
+		return -1;
+	if (authsvc_saslauthd_fd >= 0 && listen_start(authsvc_saslauthd_fd,
+	    saslauthd_client, NULL, AUTHSVC_SASLAUTHD_CLIENTS,
+	    AUTHSVC_SASLAUTHD_TIMEOUT_S) != 0)
+		return -1;
+	return 0;
+}
+
+void
+authsvc_close(void)
+{
+	int i;
+
+	for (i = 0; i < 2; i++)
+		if (authsvc_paths[i][0] != '\0')
+			unlink(authsvc_paths[i]);
+	if (authsvc_sasl_ready)
+		saslsrv_done();
+}
+
+static void
+authsvc_log(int prio, const char *what, const char *proto, const char *user,
+    const char *mech, const char *rip, const char *why)
+{
+	char u[300], r[100], m[64];
+
+	/* why is always one of our own constant strings. */
+	log_msg(prio, "auth %s: user=%s mech=%s rip=%s service=%s%s%s%s", what,
+	    log_clean(user && *user ? user : "-", u, sizeof(u)),
+	    log_clean(mech ? mech : "-", m, sizeof(m)),
+	    log_clean(rip && *rip ? rip : "-", r, sizeof(r)), proto,
+	    why ? " reason=\"" : "", why ? why : "", why ? "\"" : "");
+}
+
+int
+authsvc_blocked(const struct conf *c, const char *proto, const char *user,
+    const char *mech, const char *rip)
+{
+	if (!throttle_blocked(rip, time(NULL), c->auth_max_failures,
+	    c->auth_failure_window))
+		return 0;
+	authsvc_failed(c, proto, user, mech, rip,
+	    "too many failures from this address");
+	return 1;
+}
+
+void
+authsvc_failed(const struct conf *c, const char *proto, const char *user,
+    const char *mech, const char *rip, const char *why)
+{
+	stats_inc(STATS_AUTH_FAILURE);
+	authsvc_log(LOG_NOTICE, "failure", proto, user, mech, rip, why);
+	throttle_failed(rip, time(NULL), c->auth_failure_window);
+	if (c->auth_failure_delay > 0)
+		sleep((unsigned)c->auth_failure_delay);
+}
+
+void
+authsvc_succeeded(const char *proto, const char *user, const char *mech,
+    const char *rip)
+{
+	stats_inc(STATS_AUTH_SUCCESS);
+	authsvc_log(LOG_INFO, "success", proto, user, mech, rip, NULL);
+}
