@@ -42,9 +42,25 @@ struct conf_user {
 	int		 relay;
 };
 
+/* How a pop.logs entry's lines are read (conf_pop.c, poplog.c). */
+enum conf_poplog_format {
+	CONF_POPLOG_DOVECOT,
+	CONF_POPLOG_COURIER,
+	CONF_POPLOG_REGEX
+};
+
+/* pop.protocols: which logins open relaying (bits). */
+#define CONF_POP_POP3		1
+#define CONF_POP_IMAP		2
+#define CONF_POP_DEFAULT_STORE	"lmdb:/var/lib/relaymilter/pop"
+#define CONF_POP_DEFAULT_PREFIX	64
+
 struct conf_poplog {
 	char		*path;
 	char		*format;
+	enum conf_poplog_format fmt;
+	char		*pattern;	/* format "regex": PCRE2 source */
+	void		*re;		/* its compiled pcre2_code, or NULL */
 };
 
 struct conf {
@@ -78,10 +94,14 @@ struct conf {
 	char		**auth_mechanisms;
 	size_t		 auth_nmechanisms;
 	int		 auth_failure_delay;
+	int		 auth_max_failures;	/* per rip, 0: no throttling */
+	int		 auth_failure_window;	/* seconds */
 	struct domset	 auth_realms;
 
 	int		 pop_window;
-	char		*pop_store;
+	char		*pop_store;	/* NULL: CONF_POP_DEFAULT_STORE */
+	int		 pop_ipv6_prefix;	/* IPv6 clients grouped by */
+	int		 pop_protocols;	/* CONF_POP_* bits */
 	struct conf_poplog *pop_logs;
 	size_t		 pop_nlogs;
 
@@ -149,6 +169,30 @@ const struct conf_user *conf_user_find(const struct conf *c,
  * Returns 0, or -1 with a message in err. Pure.
  */
 int conf_password_check(const char *pw, char *err, size_t errlen);
+
+/*
+ * conf_pop_needed -- 1 if the top level or some services entry enables
+ * pop_before_smtp (the POP store is then opened), else 0. Pure.
+ */
+int conf_pop_needed(const struct conf *c);
+
+/* conf_pop_store -- pop.store, or the default when it is not set. Pure. */
+const char *conf_pop_store(const struct conf *c);
+
+/*
+ * conf_pop_store_check -- validate a pop.store value: "lmdb:/abs/dir" or
+ * "redis://host:port/db" (port 1-65535, db 0-15 and both optional:
+ * 6379 and 0). Returns 0 or -1 with a message in err. Pure.
+ */
+int conf_pop_store_check(const char *spec, char *err, size_t errlen);
+
+/*
+ * conf_pop_redis_parse -- split "redis://host[:port][/db]" ("[v6]" for
+ * an IPv6 host) into host (hostlen bytes), *port and *db. Returns 0, or
+ * -1 with a message in err. Pure.
+ */
+int conf_pop_redis_parse(const char *spec, char *host, size_t hostlen,
+    int *port, int *db, char *err, size_t errlen);
 
 /* conf_socket_check -- validate "unix:/p", "inet:port@host",
  * "inet6:port@host". Returns 0 or -1 with a message in err. Pure. */

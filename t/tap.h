@@ -12,10 +12,11 @@
 
 static int tap_count, tap_failed;
 
-static void tap_ok(int pass, const char *fmt, ...)
+static int tap_ok(int pass, const char *fmt, ...)
     __attribute__((format(printf, 2, 3), unused));
 
-static void
+/* tap_ok -- one check; returns pass, so a failed one can add details. */
+static int
 tap_ok(int pass, const char *fmt, ...)
 {
 	va_list ap;
@@ -28,6 +29,7 @@ tap_ok(int pass, const char *fmt, ...)
 	if (!pass)
 		tap_failed++;
 	fflush(stdout);
+	return pass;
 }
 
 /* Compare strings; on failure print both as a TAP diagnostic. */

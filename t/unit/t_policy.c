@@ -1,2 +1,995 @@
+/*
+ * t_policy: the decision procedure of DESIGN.md section 2, checked two
+ * ways: every combination of the four relaying booleans and of the
+ * request against a reference implementation written here from the
+ * design text, and a table of explicit rows for the lists, the services,
+ * the address tricks and the auth names.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
 #include "../tap.h"
-int main(void){ tap_ok(1,"placeholder"); return tap_done(); }
+#include "conf.h"
+#include "policy.h"
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+#define OUT	"203.0.113.9"		/* a client outside the LAN */
+#define LAN	"192.168.1.10"		/* a client on the LAN */
+#define SLOC	"s@example.com"		/* a local sender */
+#define SREM	"s@remote.example"	/* a non-local sender */
+#define RREM	"r@remote.test"		/* a remote recipient */
+#define NOW	((time_t)1700000000)
+
+/* ---- the POP store stand-in ---- */
+
+struct popctx {
+	int		 answer;	/* 1, 0 or -1 */
+	int		 calls;
+	time_t		 now;
+	int		 window;
+	char		 client[64];
+};
+
+static int
+pop_answer(void *ctx, const struct netaddr *client, time_t now, int window)
+{
+	struct popctx *p = ctx;
+
+	p->calls++;
+	p->now = now;
+	p->window = window;
+	if (client != NULL)
+		netaddr_format(client, p->client, sizeof(p->client));
+	return p->answer;
+}
+
+/* ---- running one decision ---- */
+
+struct req_spec {
+	const char	*daemon;	/* {daemon_name} or NULL */
+	const char	*client;	/* IP text or NULL */
+	const char	*client_name;
+	const char	*auth;
+	const char	*sender;
+	const char	*rcpt;
+	int		 pop;		/* the store's answer */
+};
+
+static void
+run(const struct conf *c, const struct req_spec *r,
+    struct policy_decision *d, struct popctx *pc)
+{
+	struct netaddr client;
+	struct addr sender, rcpt;
+	struct policy_request req;
+
+	memset(&req, 0, sizeof(req));
+	if (r->client != NULL) {
+		if (netaddr_parse(r->client, &client) != 0)
+			printf("# fixture: bad client %s\n", r->client);
+		req.client = &client;
+	}
+	addr_parse(r->sender, &sender);
+	addr_parse(r->rcpt, &rcpt);
+	req.client_name = r->client_name;
+	req.auth_user = r->auth;
+	req.sender = &sender;
+	req.rcpt = &rcpt;
+	req.now = NOW;
+	memset(pc, 0, sizeof(*pc));
+	pc->answer = r->pop;
+	req.pop = pop_answer;
+	req.pop_ctx = pc;
+	memset(d, 0, sizeof(*d));
+	d->rule = RULE_COUNT;
+	policy_decide(c, conf_service(c, r->daemon), &req, d);
+}
+
+static void
+outcome(const struct policy_decision *d, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s %s", policy_verdict_name(d->verdict),
+	    policy_rule_name(d->rule));
+}
+
+static struct conf *
+load(const char *text, const char *name)
+{
+	char err[CONF_ERRLEN];
+	struct conf *c = conf_load_string(text, name, err, sizeof(err));
+
+	if (c == NULL)
+		printf("# %s: %s\n", name, err);
+	return c;
+}
+
+/* Every refusal carries the reply of its verdict. */
+static void
+check_reply(const struct policy_decision *d, const char *rcpt,
+    const char *what)
+{
+	char reply[512], want[512];
+	const char *r = rcpt;
+	size_t n = strlen(r);
+
+	if (n >= 2 && r[0] == '<' && r[n - 1] == '>') {
+		r++;
+		n -= 2;
+	}
+	policy_reply(d, rcpt, reply, sizeof(reply));
+	if (d->verdict == POLICY_ACCEPT) {
+		tap_is_str(reply, "", what);
+		return;
+	}
+	snprintf(want, sizeof(want), "%s <%.*s>: %s",
+	    d->verdict == POLICY_REJECT ? "550 5.7.1" : "451 4.7.1", (int)n, r,
+	    d->verdict == POLICY_REJECT ? "Relaying denied: " : "");
+	tap_ok(strncmp(reply, want, strlen(want)) == 0 &&
+	    strlen(reply) > strlen(want), "%s", what);
+	if (strncmp(reply, want, strlen(want)) != 0 ||
+	    strlen(reply) <= strlen(want))
+		printf("#   got:  \"%s\"\n#   want: \"%s...\"\n", reply, want);
+}
+
+/* ==== part 1: every combination against the reference ==== */
+
+enum user { U_NONE, U_RELAY, U_NORELAY, U_UNKNOWN };
+enum sender { S_LOCAL, S_REMOTE, S_NULL };
+enum rcpt { R_REMOTE, R_ROUTED, R_LOCAL };
+
+static const char *const user_names[] = { NULL, "alice", "bob", "mallory" };
+static const char *const sender_addrs[] = { SLOC, SREM, "<>" };
+static const char *const rcpt_addrs[] = {
+	RREM, "<@remote.test:u@example.com>", "u@example.com"
+};
+
+struct ref_case {
+	int		 smtp_auth, pop_before_smtp;
+	int		 nonlocal_senders, client_machines;
+	int		 lan;
+	enum sender	 sender;
+	enum user	 user;
+	int		 pop;
+	enum rcpt	 rcpt;
+};
+
+/*
+ * The reference: DESIGN.md section 2, read literally. The config of the
+ * combinations has empty always_allow lists, so steps 2 and 3 never
+ * match; "authenticated" is any {auth_authen}; a user not in users has no
+ * relay privilege; 4c applies only with smtp_auth; the null sender is
+ * not a local sender; a routed recipient is not local.
+ */
+static const char *
+reference(const struct ref_case *k)
+{
+	int authed = k->user != U_NONE;
+	int local_sender = k->sender == S_LOCAL;
+
+	/* 1 */
+	if (k->rcpt == R_LOCAL)
+		return "accept local";
+	/* 4 */
+	if (k->smtp_auth || k->pop_before_smtp) {
+		if (k->smtp_auth && k->user == U_RELAY)
+			return "accept auth";
+		if (k->pop_before_smtp) {
+			if (k->pop == 1)
+				return "accept pop-before-smtp";
+			if (k->pop < 0)
+				return "tempfail pop-store-unavailable";
+		}
+		if (k->smtp_auth && authed)
+			return "reject no-relay-privilege";
+		return "reject auth-required";
+	}
+	/* 5 */
+	if (!k->nonlocal_senders && !local_sender)
+		return "reject non-local-sender";
+	if (!k->client_machines && !k->lan)
+		return "reject outside-lan";
+	return "accept serial";
+}
+
+static const char combo_conf_fmt[] =
+    "local = {\n"
+    "  domains = [ \"example.com\" ];\n"
+    "  lan = [ \"192.168.1.0/24\", \"::1/128\" ];\n"
+    "};\n"
+    "relay = {\n"
+    "  smtp_auth = %s;\n"
+    "  pop_before_smtp = %s;\n"
+    "  relay_for_non_local_senders = %s;\n"
+    "  relay_for_client_machines = %s;\n"
+    "};\n"
+    "users = (\n"
+    "  { name = \"alice\"; password = \"{PLAIN}a\"; relay = true; },\n"
+    "  { name = \"bob\"; password = \"{PLAIN}b\"; relay = false; }\n"
+    ");\n";
+
+#define TF(x) ((x) ? "true" : "false")
+
+static void
+test_combinations(void)
+{
+	int bits;
+	long n = 0, bad = 0;
+
+	for (bits = 0; bits < 16; bits++) {
+		struct ref_case k;
+		char text[2048];
+		struct conf *c;
+		int lan, s, u, pop, r;
+
+		memset(&k, 0, sizeof(k));
+		k.smtp_auth = !!(bits & 1);
+		k.pop_before_smtp = !!(bits & 2);
+		k.nonlocal_senders = !!(bits & 4);
+		k.client_machines = !!(bits & 8);
+		snprintf(text, sizeof(text), combo_conf_fmt, TF(k.smtp_auth),
+		    TF(k.pop_before_smtp), TF(k.nonlocal_senders),
+		    TF(k.client_machines));
+		c = load(text, "combo.conf");
+		if (c == NULL) {
+			tap_ok(0, "combination config %d loads", bits);
+			continue;
+		}
+		for (lan = 0; lan < 2; lan++)
+		for (s = S_LOCAL; s <= S_NULL; s++)
+		for (u = U_NONE; u <= U_UNKNOWN; u++)
+		for (pop = -1; pop <= 1; pop++)
+		for (r = R_REMOTE; r <= R_LOCAL; r++) {
+			struct req_spec rs;
+			struct policy_decision d;
+			struct popctx pc;
+			char got[128], what[512];
+			const char *want;
+
+			k.lan = lan;
+			k.sender = (enum sender)s;
+			k.user = (enum user)u;
+			k.pop = pop;
+			k.rcpt = (enum rcpt)r;
+			memset(&rs, 0, sizeof(rs));
+			rs.client = lan ? LAN : OUT;
+			rs.auth = user_names[u];
+			rs.sender = sender_addrs[s];
+			rs.rcpt = rcpt_addrs[r];
+			rs.pop = pop;
+			run(c, &rs, &d, &pc);
+			outcome(&d, got, sizeof(got));
+			want = reference(&k);
+			snprintf(what, sizeof(what), "smtp_auth=%d "
+			    "pop_before_smtp=%d non_local_senders=%d "
+			    "client_machines=%d client=%s sender=%s auth=%s "
+			    "pop=%d rcpt=%s", k.smtp_auth, k.pop_before_smtp,
+			    k.nonlocal_senders, k.client_machines, rs.client,
+			    rs.sender, rs.auth ? rs.auth : "-", pop, rs.rcpt);
+			n++;
+			if (!tap_is_str(got, want, what))
+				bad++;
+		}
+		conf_unref(c);
+	}
+	tap_is_int(n, 16 * 2 * 3 * 4 * 3 * 3, "all combinations were run");
+	(void)bad;
+}
+
+/* ==== part 2: explicit rows ==== */
+
+static const char conf_a[] =
+    "# the strict top level: only local senders on the LAN may relay\n"
+    "local = {\n"
+    "  domains = [ \"example.com\", \"[192.0.2.1]\" ];\n"
+    "  domain_aliases = [ \"example.org\", \".example.com\",\n"
+    "                     \"b\xc3\xbc" "cher.example\" ];\n"
+    "  lan = [ \"192.168.1.0/24\", \"::1/128\", \"::ffff:10.0.0.0/104\" ];\n"
+    "};\n"
+    "relay = {\n"
+    "  relay_for_non_local_senders = false;\n"
+    "  relay_for_client_machines = false;\n"
+    "  always_allow_from = [ \"203.0.113.7\", \"198.51.100.0/24\",\n"
+    "      \"2001:db8:1::/48\", \"::ffff:192.0.2.128/121\",\n"
+    "      \"mx.partner.test\", \".trusted.test\" ];\n"
+    "  always_allow_to = [ \"friend.test\", \".sub.friend.test\",\n"
+    "      \"Boss@Elsewhere.test\", \"[192.0.2.5]\" ];\n"
+    "};\n"
+    "services = (\n"
+    "  { daemon_name = \"submission\"; smtp_auth = true; },\n"
+    "  { daemon_name = \"pop\"; pop_before_smtp = true; },\n"
+    "  { daemon_name = \"both\"; smtp_auth = true; pop_before_smtp = true; },\n"
+    "  { daemon_name = \"open\"; relay_for_non_local_senders = true;\n"
+    "    relay_for_client_machines = true; },\n"
+    "  { daemon_name = \"lists\"; always_allow_from = [ \"192.0.2.99\" ];\n"
+    "    always_allow_to = [ \"other.test\" ]; },\n"
+    "  { daemon_name = \"nolists\"; always_allow_from = [ ];\n"
+    "    always_allow_to = [ ]; },\n"
+    "  { daemon_name = \"senders\"; relay_for_non_local_senders = true; },\n"
+    "  { daemon_name = \"clients\"; relay_for_client_machines = true; }\n"
+    ");\n"
+    "users = (\n"
+    "  { name = \"alice\"; password = \"{PLAIN}a\"; relay = true; },\n"
+    "  { name = \"bob\"; password = \"{PLAIN}b\"; relay = false; },\n"
+    "  { name = \"Carol\"; password = \"{PLAIN}c\"; relay = true; }\n"
+    ");\n"
+    "auth = { realms = [ \"example.com\", \"corp.test\" ]; };\n"
+    "pop = { window = 120; };\n";
+
+struct row {
+	struct req_spec	 r;
+	const char	*want;		/* "verdict rule" */
+};
+
+/* daemon, client, client_name, auth, sender, rcpt, pop answer */
+static const struct row rows[] = {
+	/* ---- 1: local recipients, always accepted ---- */
+	{ { NULL, OUT, NULL, NULL, SREM, "u@example.com", 0 }, "accept local" },
+	{ { NULL, OUT, NULL, NULL, SREM, "<U@EXAMPLE.COM>", 0 },
+	    "accept local" },
+	{ { NULL, OUT, NULL, NULL, SREM, "u@example.com.", 0 },
+	    "accept local" },
+	{ { NULL, OUT, NULL, NULL, SREM, "u@example.org", 0 }, "accept local" },
+	{ { NULL, OUT, NULL, NULL, SREM, "u@a.example.com", 0 },
+	    "accept local" },
+	{ { NULL, OUT, NULL, NULL, SREM, "u@b.a.example.com", 0 },
+	    "accept local" },
+	{ { NULL, OUT, NULL, NULL, SREM, "u@b\xc3\xbc" "cher.example", 0 },
+	    "accept local" },
+	{ { NULL, OUT, NULL, NULL, SREM, "u@xn--bcher-kva.example", 0 },
+	    "accept local" },
+	{ { NULL, OUT, NULL, NULL, SREM, "u@[192.0.2.1]", 0 }, "accept local" },
+	{ { NULL, OUT, NULL, NULL, SREM, "postmaster", 0 }, "accept local" },
+	{ { NULL, OUT, NULL, NULL, SREM, "<Postmaster>", 0 }, "accept local" },
+	{ { NULL, OUT, NULL, NULL, SREM, "POSTMASTER", 0 }, "accept local" },
+	{ { NULL, OUT, NULL, NULL, "<>", "<postmaster>", 0 }, "accept local" },
+	{ { NULL, OUT, NULL, NULL, SREM, "postmaster@example.com", 0 },
+	    "accept local" },
+	{ { NULL, NULL, NULL, NULL, "<>", "u@example.com", 0 },
+	    "accept local" },
+	{ { "submission", OUT, NULL, NULL, SREM, "u@example.com", 0 },
+	    "accept local" },
+	{ { "submission", OUT, NULL, "bob", SREM, "u@example.com", 0 },
+	    "accept local" },
+	{ { "pop", OUT, NULL, NULL, SREM, "u@example.com", -1 },
+	    "accept local" },
+	{ { "nolists", OUT, NULL, NULL, SREM, "u@example.org", 0 },
+	    "accept local" },
+	/* ---- not local: look-alikes and routing tricks ---- */
+	{ { NULL, OUT, NULL, NULL, SLOC, RREM, 0 }, "reject outside-lan" },
+	{ { NULL, OUT, NULL, NULL, SLOC, "u@badexample.com", 0 },
+	    "reject outside-lan" },
+	{ { NULL, OUT, NULL, NULL, SLOC, "u@example.com.remote.test", 0 },
+	    "reject outside-lan" },
+	{ { NULL, OUT, NULL, NULL, SLOC, "u@sub.example.org", 0 },
+	    "reject outside-lan" },
+	{ { NULL, OUT, NULL, NULL, SLOC, "u@example.com..", 0 },
+	    "reject outside-lan" },
+	{ { NULL, OUT, NULL, NULL, SLOC, "u@[192.0.2.2]", 0 },
+	    "reject outside-lan" },
+	{ { NULL, OUT, NULL, NULL, SLOC, "u@[IPv6:2001:db8::1]", 0 },
+	    "reject outside-lan" },
+	{ { NULL, OUT, NULL, NULL, SLOC, "<@example.com:u@remote.test>", 0 },
+	    "reject outside-lan" },
+	{ { NULL, OUT, NULL, NULL, SLOC, "<@remote.test:u@example.com>", 0 },
+	    "reject outside-lan" },
+	{ { NULL, OUT, NULL, NULL, SLOC, "<@a,@b:u@example.com>", 0 },
+	    "reject outside-lan" },
+	{ { NULL, OUT, NULL, NULL, SLOC, "u%remote.test@example.com", 0 },
+	    "reject outside-lan" },
+	{ { NULL, OUT, NULL, NULL, SLOC, "remote.test!u@example.com", 0 },
+	    "reject outside-lan" },
+	{ { NULL, OUT, NULL, NULL, SLOC, "\"u@remote.test\"@example.com", 0 },
+	    "reject outside-lan" },
+	{ { NULL, OUT, NULL, NULL, SLOC, "\"u%remote.test\"@example.com", 0 },
+	    "reject outside-lan" },
+	{ { NULL, OUT, NULL, NULL, SLOC, "\"u\\@remote.test\"@example.com",
+	    0 }, "reject outside-lan" },
+	{ { NULL, OUT, NULL, NULL, SLOC, "u@remote.test@example.com", 0 },
+	    "reject outside-lan" },
+	{ { NULL, OUT, NULL, NULL, SLOC, "alice", 0 }, "reject outside-lan" },
+	{ { NULL, OUT, NULL, NULL, SLOC, "<alice>", 0 }, "reject outside-lan" },
+	{ { NULL, OUT, NULL, NULL, SLOC, "postmaster@remote.test", 0 },
+	    "reject outside-lan" },
+	{ { NULL, OUT, NULL, NULL, SLOC, "u ser@example.com", 0 },
+	    "reject outside-lan" },
+	{ { NULL, OUT, NULL, NULL, SLOC, "<u@example.com", 0 },
+	    "reject outside-lan" },
+	/* ---- 5: serial controls under the strict top level ---- */
+	{ { NULL, LAN, NULL, NULL, SLOC, RREM, 0 }, "accept serial" },
+	{ { NULL, LAN, NULL, NULL, SREM, RREM, 0 }, "reject non-local-sender" },
+	{ { NULL, LAN, NULL, NULL, "<>", RREM, 0 }, "reject non-local-sender" },
+	{ { NULL, LAN, NULL, NULL, "postmaster", RREM, 0 },
+	    "reject non-local-sender" },
+	{ { NULL, LAN, NULL, NULL, "s", RREM, 0 }, "reject non-local-sender" },
+	{ { NULL, LAN, NULL, NULL, "<@example.com:s@remote.example>", RREM,
+	    0 }, "reject non-local-sender" },
+	{ { NULL, LAN, NULL, NULL, "<@remote.example:s@example.com>", RREM,
+	    0 }, "reject non-local-sender" },
+	{ { NULL, LAN, NULL, NULL, "s%remote.example@example.com", RREM, 0 },
+	    "reject non-local-sender" },
+	{ { NULL, LAN, NULL, NULL, "remote.example!s@example.com", RREM, 0 },
+	    "reject non-local-sender" },
+	{ { NULL, LAN, NULL, NULL, "\"s@remote.example\"@example.com", RREM,
+	    0 }, "reject non-local-sender" },
+	{ { NULL, LAN, NULL, NULL, "s@remote.example@example.com", RREM, 0 },
+	    "reject non-local-sender" },
+	{ { NULL, LAN, NULL, NULL, "s@[192.0.2.2]", RREM, 0 },
+	    "reject non-local-sender" },
+	{ { NULL, LAN, NULL, NULL, "s p@example.com", RREM, 0 },
+	    "reject non-local-sender" },
+	{ { NULL, LAN, NULL, NULL, "s@badexample.com", RREM, 0 },
+	    "reject non-local-sender" },
+	{ { NULL, LAN, NULL, NULL, "<S@EXAMPLE.COM.>", RREM, 0 },
+	    "accept serial" },
+	{ { NULL, LAN, NULL, NULL, "s@a.example.com", RREM, 0 },
+	    "accept serial" },
+	{ { NULL, LAN, NULL, NULL, "s@example.org", RREM, 0 }, "accept serial" },
+	{ { NULL, LAN, NULL, NULL, "s@b\xc3\xbc" "cher.example", RREM, 0 },
+	    "accept serial" },
+	{ { NULL, LAN, NULL, NULL, "s@[192.0.2.1]", RREM, 0 }, "accept serial" },
+	/* LAN routed recipients are relaying, and the LAN may relay */
+	{ { NULL, LAN, NULL, NULL, SLOC, "<@remote.test:u@example.com>", 0 },
+	    "accept serial" },
+	/* 5a before 5b */
+	{ { NULL, OUT, NULL, NULL, SREM, RREM, 0 }, "reject non-local-sender" },
+	{ { NULL, OUT, NULL, NULL, SLOC, RREM, 0 }, "reject outside-lan" },
+	/* LAN membership */
+	{ { NULL, "::ffff:192.168.1.20", NULL, NULL, SLOC, RREM, 0 },
+	    "accept serial" },
+	{ { NULL, "10.9.8.7", NULL, NULL, SLOC, RREM, 0 }, "accept serial" },
+	{ { NULL, "::ffff:10.9.8.7", NULL, NULL, SLOC, RREM, 0 },
+	    "accept serial" },
+	{ { NULL, "::1", NULL, NULL, SLOC, RREM, 0 }, "accept serial" },
+	{ { NULL, "::2", NULL, NULL, SLOC, RREM, 0 }, "reject outside-lan" },
+	{ { NULL, "192.168.1.0", NULL, NULL, SLOC, RREM, 0 }, "accept serial" },
+	{ { NULL, "192.168.1.255", NULL, NULL, SLOC, RREM, 0 },
+	    "accept serial" },
+	{ { NULL, "192.168.0.255", NULL, NULL, SLOC, RREM, 0 },
+	    "reject outside-lan" },
+	{ { NULL, "192.168.2.0", NULL, NULL, SLOC, RREM, 0 },
+	    "reject outside-lan" },
+	{ { NULL, "11.0.0.0", NULL, NULL, SLOC, RREM, 0 },
+	    "reject outside-lan" },
+	{ { NULL, NULL, NULL, NULL, SLOC, RREM, 0 }, "reject outside-lan" },
+	/* without smtp_auth an authenticated user changes nothing */
+	{ { NULL, OUT, NULL, "alice", SLOC, RREM, 0 }, "reject outside-lan" },
+	{ { NULL, OUT, NULL, "alice", SREM, RREM, 1 },
+	    "reject non-local-sender" },
+	/* services flipping one control each */
+	{ { "senders", OUT, NULL, NULL, SREM, RREM, 0 }, "reject outside-lan" },
+	{ { "senders", LAN, NULL, NULL, SREM, RREM, 0 }, "accept serial" },
+	{ { "senders", LAN, NULL, NULL, "<>", RREM, 0 }, "accept serial" },
+	{ { "clients", OUT, NULL, NULL, SLOC, RREM, 0 }, "accept serial" },
+	{ { "clients", OUT, NULL, NULL, SREM, RREM, 0 },
+	    "reject non-local-sender" },
+	{ { "clients", OUT, NULL, NULL, "<>", RREM, 0 },
+	    "reject non-local-sender" },
+	{ { "clients", NULL, NULL, NULL, SLOC, RREM, 0 }, "accept serial" },
+	{ { "open", OUT, NULL, NULL, "<>", RREM, 0 }, "accept serial" },
+	{ { "open", OUT, NULL, NULL, SREM, "<@a:u@remote.test>", 0 },
+	    "accept serial" },
+	/* ---- 2: always_allow_from ---- */
+	{ { NULL, "203.0.113.7", NULL, NULL, SREM, RREM, 0 },
+	    "accept always-allow-from" },
+	{ { NULL, "::ffff:203.0.113.7", NULL, NULL, SREM, RREM, 0 },
+	    "accept always-allow-from" },
+	{ { NULL, "203.0.113.8", NULL, NULL, SREM, RREM, 0 },
+	    "reject non-local-sender" },
+	{ { NULL, "203.0.113.6", NULL, NULL, SREM, RREM, 0 },
+	    "reject non-local-sender" },
+	{ { NULL, "198.51.100.0", NULL, NULL, SREM, RREM, 0 },
+	    "accept always-allow-from" },
+	{ { NULL, "198.51.100.255", NULL, NULL, SREM, RREM, 0 },
+	    "accept always-allow-from" },
+	{ { NULL, "198.51.99.255", NULL, NULL, SREM, RREM, 0 },
+	    "reject non-local-sender" },
+	{ { NULL, "198.51.101.0", NULL, NULL, SREM, RREM, 0 },
+	    "reject non-local-sender" },
+	{ { NULL, "2001:db8:1::", NULL, NULL, SREM, RREM, 0 },
+	    "accept always-allow-from" },
+	{ { NULL, "2001:db8:1:ffff:ffff:ffff:ffff:ffff", NULL, NULL, SREM,
+	    RREM, 0 }, "accept always-allow-from" },
+	{ { NULL, "2001:db8:2::", NULL, NULL, SREM, RREM, 0 },
+	    "reject non-local-sender" },
+	{ { NULL, "2001:db8::ffff", NULL, NULL, SREM, RREM, 0 },
+	    "reject non-local-sender" },
+	{ { NULL, "192.0.2.128", NULL, NULL, SREM, RREM, 0 },
+	    "accept always-allow-from" },
+	{ { NULL, "192.0.2.255", NULL, NULL, SREM, RREM, 0 },
+	    "accept always-allow-from" },
+	{ { NULL, "192.0.2.127", NULL, NULL, SREM, RREM, 0 },
+	    "reject non-local-sender" },
+	/* by verified client name, exact or .suffix */
+	{ { NULL, OUT, "mx.partner.test", NULL, SREM, RREM, 0 },
+	    "accept always-allow-from" },
+	{ { NULL, OUT, "MX.Partner.TEST.", NULL, SREM, RREM, 0 },
+	    "accept always-allow-from" },
+	{ { NULL, OUT, "a.mx.partner.test", NULL, SREM, RREM, 0 },
+	    "reject non-local-sender" },
+	{ { NULL, OUT, "partner.test", NULL, SREM, RREM, 0 },
+	    "reject non-local-sender" },
+	{ { NULL, OUT, "mx.partner.test.evil.test", NULL, SREM, RREM, 0 },
+	    "reject non-local-sender" },
+	{ { NULL, OUT, "xmx.partner.test", NULL, SREM, RREM, 0 },
+	    "reject non-local-sender" },
+	{ { NULL, OUT, "host.trusted.test", NULL, SREM, RREM, 0 },
+	    "accept always-allow-from" },
+	{ { NULL, OUT, "a.b.trusted.test", NULL, SREM, RREM, 0 },
+	    "accept always-allow-from" },
+	{ { NULL, OUT, "HOST.Trusted.Test.", NULL, SREM, RREM, 0 },
+	    "accept always-allow-from" },
+	{ { NULL, OUT, "trusted.test", NULL, SREM, RREM, 0 },
+	    "reject non-local-sender" },
+	{ { NULL, OUT, "untrusted.test", NULL, SREM, RREM, 0 },
+	    "reject non-local-sender" },
+	{ { NULL, OUT, "host.untrusted.test", NULL, SREM, RREM, 0 },
+	    "reject non-local-sender" },
+	{ { NULL, OUT, "trusted.test.evil.test", NULL, SREM, RREM, 0 },
+	    "reject non-local-sender" },
+	{ { NULL, OUT, "[203.0.113.9]", NULL, SREM, RREM, 0 },
+	    "reject non-local-sender" },
+	{ { NULL, OUT, "", NULL, SREM, RREM, 0 }, "reject non-local-sender" },
+	{ { NULL, OUT, "unknown", NULL, SREM, RREM, 0 },
+	    "reject non-local-sender" },
+	/* step 1 before 2, 2 before 3, and 2 before 4/5 */
+	{ { NULL, "203.0.113.7", NULL, NULL, SREM, "u@example.com", 0 },
+	    "accept local" },
+	{ { NULL, "203.0.113.7", NULL, NULL, SREM, "u@friend.test", 0 },
+	    "accept always-allow-from" },
+	{ { NULL, "203.0.113.7", NULL, NULL, "<>", "<@a:u@remote.test>", 0 },
+	    "accept always-allow-from" },
+	{ { "submission", "203.0.113.7", NULL, NULL, SREM, RREM, 0 },
+	    "accept always-allow-from" },
+	{ { "both", OUT, "mx.partner.test", "bob", SREM, RREM, -1 },
+	    "accept always-allow-from" },
+	/* a list in a service replaces the top-level list */
+	{ { "lists", "203.0.113.7", NULL, NULL, SREM, RREM, 0 },
+	    "reject non-local-sender" },
+	{ { "lists", OUT, "mx.partner.test", NULL, SREM, RREM, 0 },
+	    "reject non-local-sender" },
+	{ { "lists", "192.0.2.99", NULL, NULL, SREM, RREM, 0 },
+	    "accept always-allow-from" },
+	{ { NULL, "192.0.2.99", NULL, NULL, SREM, RREM, 0 },
+	    "reject non-local-sender" },
+	{ { "nolists", "203.0.113.7", NULL, NULL, SREM, RREM, 0 },
+	    "reject non-local-sender" },
+	/* ---- 3: always_allow_to ---- */
+	{ { NULL, OUT, NULL, NULL, SREM, "u@friend.test", 0 },
+	    "accept always-allow-to" },
+	{ { NULL, OUT, NULL, NULL, SREM, "<U@FRIEND.TEST.>", 0 },
+	    "accept always-allow-to" },
+	{ { NULL, OUT, NULL, NULL, SREM, "u@a.sub.friend.test", 0 },
+	    "accept always-allow-to" },
+	{ { NULL, OUT, NULL, NULL, SREM, "u@b.a.sub.friend.test", 0 },
+	    "accept always-allow-to" },
+	{ { NULL, OUT, NULL, NULL, SREM, "u@sub.friend.test", 0 },
+	    "reject non-local-sender" },
+	{ { NULL, OUT, NULL, NULL, SREM, "u@a.friend.test", 0 },
+	    "reject non-local-sender" },
+	{ { NULL, OUT, NULL, NULL, SREM, "u@badfriend.test", 0 },
+	    "reject non-local-sender" },
+	{ { NULL, OUT, NULL, NULL, SREM, "u@xsub.friend.test", 0 },
+	    "reject non-local-sender" },
+	{ { NULL, OUT, NULL, NULL, SREM, "u@friend.test.evil.test", 0 },
+	    "reject non-local-sender" },
+	{ { NULL, OUT, NULL, NULL, SREM, "boss@elsewhere.test", 0 },
+	    "accept always-allow-to" },
+	{ { NULL, OUT, NULL, NULL, SREM, "<BOSS@Elsewhere.Test>", 0 },
+	    "accept always-allow-to" },
+	{ { NULL, OUT, NULL, NULL, SREM, "Boss@elsewhere.test.", 0 },
+	    "accept always-allow-to" },
+	{ { NULL, OUT, NULL, NULL, SREM, "other@elsewhere.test", 0 },
+	    "reject non-local-sender" },
+	{ { NULL, OUT, NULL, NULL, SREM, "u@elsewhere.test", 0 },
+	    "reject non-local-sender" },
+	{ { NULL, OUT, NULL, NULL, SREM, "boss@a.elsewhere.test", 0 },
+	    "reject non-local-sender" },
+	{ { NULL, OUT, NULL, NULL, SREM, "u@[192.0.2.5]", 0 },
+	    "accept always-allow-to" },
+	{ { NULL, OUT, NULL, NULL, SREM, "u@[192.0.2.6]", 0 },
+	    "reject non-local-sender" },
+	/* routed recipients never match always_allow_to */
+	{ { NULL, OUT, NULL, NULL, SREM, "<@x.test:u@friend.test>", 0 },
+	    "reject non-local-sender" },
+	{ { NULL, OUT, NULL, NULL, SREM, "<@friend.test:u@remote.test>", 0 },
+	    "reject non-local-sender" },
+	{ { NULL, OUT, NULL, NULL, SREM, "u%remote.test@friend.test", 0 },
+	    "reject non-local-sender" },
+	{ { NULL, OUT, NULL, NULL, SREM, "remote.test!u@friend.test", 0 },
+	    "reject non-local-sender" },
+	{ { NULL, OUT, NULL, NULL, SREM, "\"u@remote.test\"@friend.test", 0 },
+	    "reject non-local-sender" },
+	{ { NULL, OUT, NULL, NULL, SREM, "u@remote.test@friend.test", 0 },
+	    "reject non-local-sender" },
+	{ { NULL, OUT, NULL, NULL, SREM, "u%x@a.sub.friend.test", 0 },
+	    "reject non-local-sender" },
+	{ { NULL, OUT, NULL, NULL, SREM, "boss%x@elsewhere.test", 0 },
+	    "reject non-local-sender" },
+	{ { NULL, OUT, NULL, NULL, SREM, "\"boss@x\"@elsewhere.test", 0 },
+	    "reject non-local-sender" },
+	{ { NULL, OUT, NULL, NULL, SREM, "<@a:boss@elsewhere.test>", 0 },
+	    "reject non-local-sender" },
+	/* 3 before 4 */
+	{ { "submission", OUT, NULL, NULL, SREM, "u@friend.test", 0 },
+	    "accept always-allow-to" },
+	{ { "pop", OUT, NULL, NULL, SREM, "u@friend.test", -1 },
+	    "accept always-allow-to" },
+	/* replaced per service */
+	{ { "lists", OUT, NULL, NULL, SREM, "u@other.test", 0 },
+	    "accept always-allow-to" },
+	{ { "lists", OUT, NULL, NULL, SREM, "u@friend.test", 0 },
+	    "reject non-local-sender" },
+	{ { "lists", OUT, NULL, NULL, SREM, "boss@elsewhere.test", 0 },
+	    "reject non-local-sender" },
+	{ { NULL, OUT, NULL, NULL, SREM, "u@other.test", 0 },
+	    "reject non-local-sender" },
+	{ { "nolists", OUT, NULL, NULL, SREM, "u@friend.test", 0 },
+	    "reject non-local-sender" },
+	/* inherited where the service does not list it */
+	{ { "senders", OUT, NULL, NULL, SREM, "u@friend.test", 0 },
+	    "accept always-allow-to" },
+	{ { "clients", "203.0.113.7", NULL, NULL, SREM, RREM, 0 },
+	    "accept always-allow-from" },
+	/* ---- 4: smtp_auth (service "submission") ---- */
+	{ { "submission", OUT, NULL, "alice", SREM, RREM, 0 }, "accept auth" },
+	{ { "submission", OUT, NULL, "alice", "<>", RREM, 0 }, "accept auth" },
+	{ { "submission", OUT, NULL, "alice", SREM, "<@a:u@remote.test>", 0 },
+	    "accept auth" },
+	{ { "submission", OUT, NULL, "alice", SREM, RREM, -1 }, "accept auth" },
+	{ { "submission", OUT, NULL, NULL, SREM, RREM, 0 },
+	    "reject auth-required" },
+	{ { "submission", LAN, NULL, NULL, SLOC, RREM, 0 },
+	    "reject auth-required" },
+	{ { "submission", OUT, NULL, NULL, SREM, RREM, 1 },
+	    "reject auth-required" },
+	{ { "submission", OUT, NULL, "", SREM, RREM, 0 },
+	    "reject auth-required" },
+	{ { "submission", OUT, NULL, "bob", SREM, RREM, 0 },
+	    "reject no-relay-privilege" },
+	{ { "submission", LAN, NULL, "bob", SLOC, RREM, 0 },
+	    "reject no-relay-privilege" },
+	{ { "submission", OUT, NULL, "mallory", SREM, RREM, 0 },
+	    "reject no-relay-privilege" },
+	/* realms and case */
+	{ { "submission", OUT, NULL, "alice@example.com", SREM, RREM, 0 },
+	    "accept auth" },
+	{ { "submission", OUT, NULL, "alice@corp.test", SREM, RREM, 0 },
+	    "accept auth" },
+	{ { "submission", OUT, NULL, "alice@other.test", SREM, RREM, 0 },
+	    "reject no-relay-privilege" },
+	{ { "submission", OUT, NULL, "alice@sub.example.com", SREM, RREM, 0 },
+	    "reject no-relay-privilege" },
+	{ { "submission", OUT, NULL, "alice@example.com@example.com", SREM,
+	    RREM, 0 }, "reject no-relay-privilege" },
+	{ { "submission", OUT, NULL, "bob@example.com", SREM, RREM, 0 },
+	    "reject no-relay-privilege" },
+	{ { "submission", OUT, NULL, "Alice", SREM, RREM, 0 },
+	    "reject no-relay-privilege" },
+	{ { "submission", OUT, NULL, "ALICE", SREM, RREM, 0 },
+	    "reject no-relay-privilege" },
+	{ { "submission", OUT, NULL, "Alice@example.com", SREM, RREM, 0 },
+	    "reject no-relay-privilege" },
+	{ { "submission", OUT, NULL, "alice ", SREM, RREM, 0 },
+	    "reject no-relay-privilege" },
+	{ { "submission", OUT, NULL, "Carol", SREM, RREM, 0 }, "accept auth" },
+	{ { "submission", OUT, NULL, "Carol@corp.test", SREM, RREM, 0 },
+	    "accept auth" },
+	{ { "submission", OUT, NULL, "carol", SREM, RREM, 0 },
+	    "reject no-relay-privilege" },
+	{ { "submission", OUT, NULL, "CAROL", SREM, RREM, 0 },
+	    "reject no-relay-privilege" },
+	{ { "submission", OUT, NULL, "@example.com", SREM, RREM, 0 },
+	    "reject no-relay-privilege" },
+	{ { "submission", OUT, NULL, "alice@", SREM, RREM, 0 },
+	    "reject no-relay-privilege" },
+	/* daemon_name: exact match only, anything else is the top level */
+	{ { "Submission", OUT, NULL, "alice", SREM, RREM, 0 },
+	    "reject non-local-sender" },
+	{ { "SUBMISSION", OUT, NULL, "alice", SREM, RREM, 0 },
+	    "reject non-local-sender" },
+	{ { "submission ", OUT, NULL, "alice", SREM, RREM, 0 },
+	    "reject non-local-sender" },
+	{ { "submissio", OUT, NULL, "alice", SREM, RREM, 0 },
+	    "reject non-local-sender" },
+	{ { "submission2", OUT, NULL, "alice", SREM, RREM, 0 },
+	    "reject non-local-sender" },
+	{ { "", OUT, NULL, "alice", SREM, RREM, 0 },
+	    "reject non-local-sender" },
+	{ { "MTA", LAN, NULL, NULL, SLOC, RREM, 0 }, "accept serial" },
+	/* ---- 4: pop_before_smtp (service "pop") ---- */
+	{ { "pop", OUT, NULL, NULL, SREM, RREM, 1 },
+	    "accept pop-before-smtp" },
+	{ { "pop", OUT, NULL, NULL, SREM, RREM, 0 }, "reject auth-required" },
+	{ { "pop", OUT, NULL, NULL, SREM, RREM, -1 },
+	    "tempfail pop-store-unavailable" },
+	{ { "pop", LAN, NULL, NULL, SLOC, RREM, 0 }, "reject auth-required" },
+	{ { "pop", OUT, NULL, "alice", SREM, RREM, 0 },
+	    "reject auth-required" },
+	{ { "pop", OUT, NULL, "bob", SREM, RREM, 0 }, "reject auth-required" },
+	{ { "pop", OUT, NULL, "bob", SREM, RREM, 1 },
+	    "accept pop-before-smtp" },
+	{ { "pop", "::ffff:" OUT, NULL, NULL, SREM, RREM, 1 },
+	    "accept pop-before-smtp" },
+	{ { "pop", "2001:db8:9::1", NULL, NULL, SREM, RREM, 1 },
+	    "accept pop-before-smtp" },
+	/* ---- 4: both (service "both") ---- */
+	{ { "both", OUT, NULL, "alice", SREM, RREM, 0 }, "accept auth" },
+	{ { "both", OUT, NULL, "alice", SREM, RREM, -1 }, "accept auth" },
+	{ { "both", OUT, NULL, "bob", SREM, RREM, 1 },
+	    "accept pop-before-smtp" },
+	{ { "both", OUT, NULL, "bob", SREM, RREM, 0 },
+	    "reject no-relay-privilege" },
+	{ { "both", OUT, NULL, "bob", SREM, RREM, -1 },
+	    "tempfail pop-store-unavailable" },
+	{ { "both", OUT, NULL, "mallory", SREM, RREM, 0 },
+	    "reject no-relay-privilege" },
+	{ { "both", OUT, NULL, "mallory", SREM, RREM, 1 },
+	    "accept pop-before-smtp" },
+	{ { "both", OUT, NULL, NULL, SREM, RREM, 1 },
+	    "accept pop-before-smtp" },
+	{ { "both", OUT, NULL, NULL, SREM, RREM, 0 }, "reject auth-required" },
+	{ { "both", OUT, NULL, NULL, SREM, RREM, -1 },
+	    "tempfail pop-store-unavailable" },
+	{ { "both", LAN, NULL, NULL, SLOC, RREM, 0 }, "reject auth-required" },
+};
+
+static void
+test_rows(void)
+{
+	struct conf *c = load(conf_a, "policy-a.conf");
+	size_t i;
+
+	tap_ok(c != NULL, "config A loads");
+	if (c == NULL)
+		return;
+	for (i = 0; i < NELEM(rows); i++) {
+		const struct req_spec *r = &rows[i].r;
+		struct policy_decision d;
+		struct popctx pc;
+		char got[128], what[512];
+
+		run(c, r, &d, &pc);
+		outcome(&d, got, sizeof(got));
+		snprintf(what, sizeof(what), "row %zu: service=%s client=%s "
+		    "name=%s auth=%s from=%s rcpt=%s pop=%d", i + 1,
+		    r->daemon ? r->daemon : "-", r->client ? r->client : "-",
+		    r->client_name ? r->client_name : "-",
+		    r->auth ? r->auth : "-", r->sender, r->rcpt, r->pop);
+		tap_is_str(got, rows[i].want, what);
+		snprintf(what, sizeof(what), "row %zu: reply", i + 1);
+		check_reply(&d, r->rcpt, what);
+	}
+	conf_unref(c);
+}
+
+/* conf_service picks exactly the entry named, or the top level. */
+static void
+test_service_selection(void)
+{
+	static const struct { const char *name, *want; } cases[] = {
+		{ "submission", "submission" }, { "pop", "pop" },
+		{ "both", "both" }, { "lists", "lists" },
+		{ "Submission", NULL }, { "submission ", NULL },
+		{ "sub", NULL }, { "", NULL }, { NULL, NULL },
+	};
+	struct conf *c = load(conf_a, "policy-a.conf");
+	size_t i;
+
+	if (c == NULL) {
+		tap_ok(0, "config A loads");
+		return;
+	}
+	for (i = 0; i < NELEM(cases); i++) {
+		const struct relay_policy *p = conf_service(c, cases[i].name);
+		char what[128];
+
+		snprintf(what, sizeof(what), "conf_service(\"%s\")",
+		    cases[i].name ? cases[i].name : "(null)");
+		tap_is_str(p->service, cases[i].want, what);
+		if (cases[i].want == NULL)
+			tap_ok(p == &c->relay, "%s is the top level", what);
+	}
+	conf_unref(c);
+}
+
+/* The POP store is asked about the client, at now, with pop.window. */
+static void
+test_pop_callback(void)
+{
+	struct conf *c = load(conf_a, "policy-a.conf");
+	struct req_spec r = { "pop", "::ffff:198.18.0.1", NULL, NULL, SREM,
+	    RREM, 1 };
+	struct policy_decision d;
+	struct popctx pc;
+	struct netaddr client;
+	struct addr sender, rcpt;
+	struct policy_request req;
+	char got[128];
+
+	if (c == NULL) {
+		tap_ok(0, "config A loads");
+		return;
+	}
+	run(c, &r, &d, &pc);
+	tap_ok(pc.calls >= 1, "the POP store was asked");
+	tap_is_str(pc.client, "198.18.0.1", "... about the (folded) client");
+	tap_is_int((long)pc.now, (long)NOW, "... at the request's clock");
+	tap_is_int(pc.window, 120, "... with pop.window");
+
+	/* No store at all: the store cannot answer. */
+	netaddr_parse(OUT, &client);
+	addr_parse(SREM, &sender);
+	addr_parse(RREM, &rcpt);
+	memset(&req, 0, sizeof(req));
+	req.client = &client;
+	req.sender = &sender;
+	req.rcpt = &rcpt;
+	req.now = NOW;
+	req.pop = NULL;
+	policy_decide(c, conf_service(c, "pop"), &req, &d);
+	outcome(&d, got, sizeof(got));
+	tap_is_str(got, "tempfail pop-store-unavailable",
+	    "no POP store (pop == NULL) answers -1");
+	policy_decide(c, conf_service(c, "both"), &req, &d);
+	outcome(&d, got, sizeof(got));
+	tap_is_str(got, "tempfail pop-store-unavailable",
+	    "no POP store, smtp_auth too, no user");
+	req.auth_user = "alice";
+	policy_decide(c, conf_service(c, "both"), &req, &d);
+	outcome(&d, got, sizeof(got));
+	tap_is_str(got, "accept auth", "no POP store, but a relay user");
+	conf_unref(c);
+}
+
+/* ---- names and replies ---- */
+
+static void
+test_names(void)
+{
+	static const struct { enum policy_rule r; const char *name; } rules[] = {
+		{ RULE_LOCAL, "local" },
+		{ RULE_ALWAYS_ALLOW_FROM, "always-allow-from" },
+		{ RULE_ALWAYS_ALLOW_TO, "always-allow-to" },
+		{ RULE_AUTH, "auth" },
+		{ RULE_POP_BEFORE_SMTP, "pop-before-smtp" },
+		{ RULE_POP_STORE_UNAVAILABLE, "pop-store-unavailable" },
+		{ RULE_NO_RELAY_PRIVILEGE, "no-relay-privilege" },
+		{ RULE_AUTH_REQUIRED, "auth-required" },
+		{ RULE_NON_LOCAL_SENDER, "non-local-sender" },
+		{ RULE_OUTSIDE_LAN, "outside-lan" },
+		{ RULE_SERIAL, "serial" },
+	};
+	size_t i;
+
+	for (i = 0; i < NELEM(rules); i++)
+		tap_is_str(policy_rule_name(rules[i].r), rules[i].name,
+		    "policy_rule_name");
+	tap_is_str(policy_verdict_name(POLICY_ACCEPT), "accept",
+	    "policy_verdict_name(accept)");
+	tap_is_str(policy_verdict_name(POLICY_REJECT), "reject",
+	    "policy_verdict_name(reject)");
+	tap_is_str(policy_verdict_name(POLICY_TEMPFAIL), "tempfail",
+	    "policy_verdict_name(tempfail)");
+}
+
+struct reply_case {
+	const char	*daemon;
+	int		 pop;
+	const char	*rcpt;
+	const char	*prefix;	/* policy_reply starts with this */
+	const char	*text_prefix;	/* policy_reply_text starts with this */
+};
+
+static const struct reply_case reply_cases[] = {
+	{ NULL, 0, "<u@remote.test>",
+	    "550 5.7.1 <u@remote.test>: Relaying denied: ",
+	    "<u@remote.test>: Relaying denied: " },
+	{ NULL, 0, "u@remote.test",
+	    "550 5.7.1 <u@remote.test>: Relaying denied: ",
+	    "<u@remote.test>: Relaying denied: " },
+	{ "submission", 0, "<U@Remote.Test>",
+	    "550 5.7.1 <U@Remote.Test>: Relaying denied: ",
+	    "<U@Remote.Test>: Relaying denied: " },
+	{ NULL, 0, "<@a:u@remote.test>",
+	    "550 5.7.1 <@a:u@remote.test>: Relaying denied: ",
+	    "<@a:u@remote.test>: Relaying denied: " },
+	{ "pop", -1, "<u@remote.test>", "451 4.7.1 <u@remote.test>: ",
+	    "<u@remote.test>: " },
+	{ "pop", -1, "u@remote.test", "451 4.7.1 <u@remote.test>: ",
+	    "<u@remote.test>: " },
+	{ NULL, 0, "u@example.com", "", "" },
+};
+
+static void
+test_replies(void)
+{
+	struct conf *c = load(conf_a, "policy-a.conf");
+	size_t i;
+
+	if (c == NULL) {
+		tap_ok(0, "config A loads");
+		return;
+	}
+	for (i = 0; i < NELEM(reply_cases); i++) {
+		const struct reply_case *tc = &reply_cases[i];
+		struct req_spec r = { tc->daemon, OUT, NULL, NULL, SREM,
+		    tc->rcpt, tc->pop };
+		struct policy_decision d;
+		struct popctx pc;
+		char buf[512], what[256];
+		size_t pl = strlen(tc->prefix), tl = strlen(tc->text_prefix);
+
+		run(c, &r, &d, &pc);
+		policy_reply(&d, tc->rcpt, buf, sizeof(buf));
+		snprintf(what, sizeof(what), "policy_reply(%s, \"%s\")",
+		    policy_verdict_name(d.verdict), tc->rcpt);
+		if (pl == 0)
+			tap_is_str(buf, "", what);
+		else {
+			tap_ok(strncmp(buf, tc->prefix, pl) == 0 &&
+			    strlen(buf) > pl, "%s", what);
+			printf("#   %s\n", buf);
+		}
+		policy_reply_text(&d, tc->rcpt, buf, sizeof(buf));
+		snprintf(what, sizeof(what), "policy_reply_text(%s, \"%s\")",
+		    policy_verdict_name(d.verdict), tc->rcpt);
+		if (tl == 0)
+			tap_is_str(buf, "", what);
+		else
+			tap_ok(strncmp(buf, tc->text_prefix, tl) == 0 &&
+			    strlen(buf) > tl, "%s", what);
+	}
+
+	/* Whatever the client sent, the reply is one line and bounded. */
+	{
+		static const char *const nasty[] = {
+			"<u\r\n250 ok@remote.test>",
+			"<u\x01\x7f@remote.test>",
+			"<aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+			"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+			"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+			"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+			"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+			"@remote.test>",
+		};
+		struct policy_decision d = { POLICY_REJECT,
+		    RULE_OUTSIDE_LAN, "client is not on the local network" };
+		char buf[512], small[16];
+
+		for (i = 0; i < NELEM(nasty); i++) {
+			size_t k, ctl = 0;
+
+			policy_reply(&d, nasty[i], buf, sizeof(buf));
+			for (k = 0; buf[k]; k++)
+				if ((unsigned char)buf[k] < 0x20 ||
+				    buf[k] == 0x7f)
+					ctl++;
+			tap_is_int((long)ctl, 0, "reply holds no control "
+			    "characters");
+			tap_ok(strncmp(buf, "550 5.7.1 <", 11) == 0,
+			    "reply still starts 550 5.7.1 <");
+		}
+		memset(small, 'X', sizeof(small));
+		policy_reply(&d, "<u@remote.test>", small, sizeof(small));
+		tap_ok(memchr(small, '\0', sizeof(small)) != NULL,
+		    "policy_reply respects a small buffer");
+	}
+	conf_unref(c);
+}
+
+int
+main(void)
+{
+	test_combinations();
+	test_rows();
+	test_service_selection();
+	test_pop_callback();
+	test_names();
+	test_replies();
+	return tap_done();
+}

@@ -1,0 +1,344 @@
+/*
+ * t_auth: the pure parts of SMTP AUTH -- the Dovecot protocol parser,
+ * the saslauthd packet parser, the password schemes against known
+ * vectors -- and the SASL engine run in-process against GNU SASL's own
+ * client for every mechanism.
+ */
+#include "config.h"
+
+#include <gsasl.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../tap.h"
+#include "authproto.h"
+#include "conf.h"
+#include "pwhash.h"
+#include "saslauthd.h"
+#include "saslsrv.h"
+
+/* gsasl --mkpasswd --mechanism SCRAM-SHA-256 --password secret
+ *   --iteration-count 4096 --salt c2FsdHNhbHRzYWx0 */
+#define SCRAM_SECRET "{SCRAM-SHA-256}4096,c2FsdHNhbHRzYWx0," \
+    "UdmKRUjfgm0U6mfMFFn/tGaEoriNY2YlrUES5w+4kaA=," \
+    "ZH6upP+u0RFc4kNZYflxg+txwr3oIlzDM/JXePM5XCY="
+/* crypt(3) of "secret" with fixed settings (python3 crypt / mkpasswd) */
+#define SHA512_SECRET "{SHA512-CRYPT}$6$saltsalt$" \
+    "TVLlQcbpFVof5W3Yz4DTP6gRstiNuHwwTt6GLc1E5n0U0aDehy0S5knV8wiOQSpT0Y77" \
+    "vwPZN.Pq.H91p5hVO1"
+
+static void
+test_authproto(void)
+{
+	static const struct {
+		const char *line;
+		int rc;
+		int cmd;
+		unsigned long id;
+		const char *mech, *resp, *rip;
+	} cases[] = {
+		{ "VERSION\t1\t0\n", 0, AUTHPROTO_VERSION, 0, NULL, NULL, NULL },
+		{ "VERSION\t1\n", -1, 0, 0, NULL, NULL, NULL },
+		{ "VERSION\tx\t0\n", -1, 0, 0, NULL, NULL, NULL },
+		{ "CPID\t4711\n", 0, AUTHPROTO_CPID, 4711, NULL, NULL, NULL },
+		{ "CPID\n", -1, 0, 0, NULL, NULL, NULL },
+		{ "AUTH\t1\tPLAIN\tservice=smtp\tnologin\tlip=127.0.0.1\t"
+		  "rip=192.0.2.9\tresp=AGFsaWNlAHg=\n", 0, AUTHPROTO_AUTH, 1,
+		  "PLAIN", "AGFsaWNlAHg=", "192.0.2.9" },
+		{ "AUTH\t7\tCRAM-MD5\tservice=smtp\n", 0, AUTHPROTO_AUTH, 7,
+		  "CRAM-MD5", NULL, NULL },
+		{ "AUTH\t8\tPLAIN\tresp=\n", 0, AUTHPROTO_AUTH, 8, "PLAIN", "",
+		  NULL },
+		{ "AUTH\t0\tPLAIN\n", -1, 0, 0, NULL, NULL, NULL },
+		{ "AUTH\tx1\tPLAIN\n", -1, 0, 0, NULL, NULL, NULL },
+		{ "AUTH\t1\n", -1, 0, 0, NULL, NULL, NULL },
+		{ "AUTH\t1\t\n", -1, 0, 0, NULL, NULL, NULL },
+		{ "AUTH\t1\tPLAIN\tresp=not*base64\n", -1, 0, 0, NULL, NULL,
+		  NULL },
+		{ "AUTH\t1\tPLAIN\tresp=YWJj=\n", -1, 0, 0, NULL, NULL, NULL },
+		{ "AUTH\t9999999999\tPLAIN\n", -1, 0, 0, NULL, NULL, NULL },
+		{ "CONT\t3\tYWxpY2U=\n", 0, AUTHPROTO_CONT, 3, NULL, "YWxpY2U=",
+		  NULL },
+		{ "CONT\t3\t\n", 0, AUTHPROTO_CONT, 3, NULL, "", NULL },
+		{ "CONT\t3\n", -1, 0, 0, NULL, NULL, NULL },
+		{ "CONT\t3\t%%%\n", -1, 0, 0, NULL, NULL, NULL },
+		{ "BOGUS\t1\n", -1, 0, 0, NULL, NULL, NULL },
+		{ "AUTH\t1\tPLAIN\r\n", -1, 0, 0, NULL, NULL, NULL },
+		{ "", -1, 0, 0, NULL, NULL, NULL },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct authproto_req rq;
+		char line[256], err[128], what[300];
+		int rc;
+
+		snprintf(line, sizeof(line), "%s", cases[i].line);
+		rc = authproto_parse(line, &rq, err, sizeof(err));
+		snprintf(what, sizeof(what), "authproto_parse case %zu rc", i);
+		if (!tap_is_int(rc, cases[i].rc, what) || rc != 0)
+			continue;
+		snprintf(what, sizeof(what), "case %zu cmd/id", i);
+		tap_ok(rq.cmd == (enum authproto_cmd)cases[i].cmd &&
+		    rq.id == cases[i].id, "%s", what);
+		if (cases[i].mech != NULL)
+			tap_is_str(rq.mech, cases[i].mech, "mechanism");
+		tap_is_str(rq.resp, cases[i].resp, "resp");
+		tap_is_str(rq.rip, cases[i].rip, "rip");
+	}
+}
+
+static size_t
+pack(unsigned char *buf, const char *const *f, int n)
+{
+	size_t o = 0;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		size_t l = strlen(f[i]);
+
+		buf[o++] = (unsigned char)(l >> 8);
+		buf[o++] = (unsigned char)l;
+		memcpy(buf + o, f[i], l);
+		o += l;
+	}
+	return o;
+}
+
+static void
+test_saslauthd(void)
+{
+	static const char *const four[] = { "alice", "pw", "smtp", "" };
+	static const char *const realm[] = { "alice", "pw", "smtp",
+	    "example.com", "192.0.2.7" };
+	unsigned char buf[SASLAUTHD_REQ_MAX + 16];
+	struct saslauthd_req *r = malloc(sizeof(*r));
+	char user[256];
+	size_t n, cut;
+
+	n = pack(buf, four, 4);
+	tap_is_int(saslauthd_parse(buf, n, r), 0, "saslauthd: four strings");
+	tap_is_str(r->login, "alice", "saslauthd: login");
+	tap_is_str(r->password, "pw", "saslauthd: password");
+	saslauthd_user(r, user, sizeof(user));
+	tap_is_str(user, "alice", "saslauthd: no realm, name as is");
+	for (cut = 0; cut < n; cut++)
+		if (saslauthd_parse(buf, cut, r) != 1)
+			break;
+	tap_is_int((long)cut, (long)n, "saslauthd: every truncation asks "
+	    "for more");
+	n = pack(buf, realm, 5);
+	tap_is_int(saslauthd_parse(buf, n, r), 0, "saslauthd: five strings");
+	tap_is_str(r->addr, "192.0.2.7", "saslauthd: client address");
+	saslauthd_user(r, user, sizeof(user));
+	tap_is_str(user, "alice@example.com", "saslauthd: realm rejoined");
+	buf[n] = 0;
+	buf[n + 1] = 1;
+	buf[n + 2] = 'x';
+	tap_is_int(saslauthd_parse(buf, n + 3, r), -1,
+	    "saslauthd: a sixth string is malformed");
+	buf[0] = 0x7f;
+	tap_is_int(saslauthd_parse(buf, n, r), -1,
+	    "saslauthd: an overlong field is malformed");
+	n = pack(buf, four, 4);
+	buf[3] = '\0';
+	tap_is_int(saslauthd_parse(buf, n, r), -1,
+	    "saslauthd: a NUL inside a field is malformed");
+	free(r);
+}
+
+static void
+test_pwhash(void)
+{
+	static const struct {
+		const char *stored, *pw;
+		int want;
+	} cases[] = {
+		{ "{PLAIN}secret", "secret", 1 },
+		{ "{plain}secret", "secret", 1 },
+		{ "{PLAIN}secret", "Secret", 0 },
+		{ "{PLAIN}secret", "secret ", 0 },
+		{ "{PLAIN}secret", "", 0 },
+		{ SCRAM_SECRET, "secret", 1 },
+		{ SCRAM_SECRET, "secreT", 0 },
+		{ SHA512_SECRET, "secret", 1 },
+		{ SHA512_SECRET, "wrong", 0 },
+		{ "{CRYPT}$6$saltsalt$TVLlQcbpFVof5W3Yz4DTP6gRstiNuHwwTt6GLc1E5n"
+		  "0U0aDehy0S5knV8wiOQSpT0Y77vwPZN.Pq.H91p5hVO1", "secret", 1 },
+		{ "{MD5}abc", "x", -1 },
+		{ "{SCRAM-SHA-256}4096,c2FsdA==,AAAA,AAAA", "x", -1 },
+	};
+	const char *const schemes[] = { NULL, "SHA512-CRYPT", "BLF-CRYPT",
+	    "CRYPT", "PLAIN" };
+	char out[512], what[128];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(what, sizeof(what), "pwhash_verify case %zu", i);
+		tap_is_int(pwhash_verify(cases[i].stored, cases[i].pw),
+		    cases[i].want, what);
+	}
+	for (i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++) {
+		char check[256];
+
+		snprintf(what, sizeof(what), "pwhash_make %s round trip",
+		    schemes[i] ? schemes[i] : "(default)");
+		tap_ok(pwhash_make(schemes[i], "p@ss word", out, sizeof(out))
+		    == 0 && pwhash_verify(out, "p@ss word") == 1 &&
+		    pwhash_verify(out, "p@ss worD") == 0 &&
+		    conf_password_check(out, check, sizeof(check)) == 0, "%s",
+		    what);
+	}
+	tap_ok(pwhash_make("SCRAM-SHA-256", "x", out, sizeof(out)) == 0 &&
+	    strncmp(out, "{SCRAM-SHA-256}4096,", 20) == 0,
+	    "the default scheme is SCRAM-SHA-256 with 4096 iterations");
+	tap_is_str(pwhash_plaintext("{PLAIN}abc"), "abc", "plaintext of PLAIN");
+	tap_is_str(pwhash_plaintext(SCRAM_SECRET), NULL, "no plaintext of SCRAM");
+	tap_ok(pwhash_equal("abc", "abc") && !pwhash_equal("abc", "abd") &&
+	    !pwhash_equal("abc", "ab") && !pwhash_equal("abc", "abcd") &&
+	    !pwhash_equal("", "a") && pwhash_equal("", ""),
+	    "pwhash_equal on equal, different and prefix strings");
+}
+
+/* ---- in-process SASL: GNU SASL's client against our server ---- */
+
+static const char *client_user, *client_pw, *client_authzid;
+
+static int
+client_cb(Gsasl *ctx, Gsasl_session *s, Gsasl_property p)
+{
+	(void)ctx;
+	switch (p) {
+	case GSASL_AUTHID:
+		return gsasl_property_set(s, p, client_user);
+	case GSASL_PASSWORD:
+		return gsasl_property_set(s, p, client_pw);
+	case GSASL_AUTHZID:
+		return client_authzid ? gsasl_property_set(s, p,
+		    client_authzid) : GSASL_NO_CALLBACK;
+	case GSASL_SERVICE:
+		return gsasl_property_set(s, p, "smtp");
+	case GSASL_HOSTNAME:
+		return gsasl_property_set(s, p, "localhost");
+	default:
+		return GSASL_NO_CALLBACK;
+	}
+}
+
+/* Run one exchange; returns the user name on success, "" on failure. */
+static const char *
+exchange(struct conf *c, Gsasl *cctx, const char *mech, const char *user,
+    const char *pw, const char *authzid)
+{
+	static char result[64];
+	Gsasl_session *cs;
+	struct saslsrv_session *ss;
+	enum saslsrv_rc rc;
+	char *to_srv = NULL, *to_cli = NULL;
+	int crc, rounds;
+
+	client_user = user;
+	client_pw = pw;
+	client_authzid = authzid;
+	result[0] = '\0';
+	if (gsasl_client_start(cctx, mech, &cs) != GSASL_OK)
+		return "client-start-failed";
+	crc = gsasl_step64(cs, "", &to_srv);
+	ss = saslsrv_start(c, mech, "smtp", crc == GSASL_NEEDS_MORE ||
+	    crc == GSASL_OK ? to_srv : NULL, &rc, &to_cli);
+	free(to_srv);
+	for (rounds = 0; ss != NULL && rc == SASLSRV_CONTINUE && rounds < 8;
+	    rounds++) {
+		to_srv = NULL;
+		crc = gsasl_step64(cs, to_cli ? to_cli : "", &to_srv);
+		free(to_cli);
+		to_cli = NULL;
+		if (crc != GSASL_OK && crc != GSASL_NEEDS_MORE)
+			break;
+		rc = saslsrv_step(ss, to_srv ? to_srv : "", &to_cli);
+		free(to_srv);
+	}
+	free(to_cli);
+	if (ss != NULL && rc == SASLSRV_OK)
+		snprintf(result, sizeof(result), "%s", saslsrv_user(ss));
+	saslsrv_end(ss);
+	gsasl_finish(cs);
+	return result;
+}
+
+static void
+test_saslsrv(void)
+{
+	static const char text[] =
+	    "users = (\n"
+	    " { name = \"plainuser\"; password = \"{PLAIN}pw1\"; relay = true; },\n"
+	    " { name = \"scramuser\"; password = \"" SCRAM_SECRET "\"; },\n"
+	    " { name = \"cryptuser\"; password = \"" SHA512_SECRET "\"; }\n"
+	    ");\n"
+	    "auth = { realms = [ \"example.com\" ]; };\n";
+	static const struct {
+		const char *mech, *user, *pw, *authzid, *want;
+	} cases[] = {
+		{ "PLAIN", "plainuser", "pw1", NULL, "plainuser" },
+		{ "PLAIN", "plainuser", "bad", NULL, "" },
+		{ "PLAIN", "plainuser", "pw1", "scramuser", "" },
+		{ "PLAIN", "plainuser", "pw1", "plainuser", "plainuser" },
+		{ "PLAIN", "plainuser@example.com", "pw1", NULL, "plainuser" },
+		{ "PLAIN", "Plainuser", "pw1", NULL, "" },
+		{ "PLAIN", "nobody", "pw1", NULL, "" },
+		{ "PLAIN", "scramuser", "secret", NULL, "scramuser" },
+		{ "PLAIN", "cryptuser", "secret", NULL, "cryptuser" },
+		{ "LOGIN", "plainuser", "pw1", NULL, "plainuser" },
+		{ "LOGIN", "cryptuser", "secret", NULL, "cryptuser" },
+		{ "LOGIN", "cryptuser", "nope", NULL, "" },
+		{ "CRAM-MD5", "plainuser", "pw1", NULL, "plainuser" },
+		{ "CRAM-MD5", "plainuser", "bad", NULL, "" },
+		{ "CRAM-MD5", "cryptuser", "secret", NULL, "" },
+		{ "CRAM-MD5", "scramuser", "secret", NULL, "" },
+		{ "SCRAM-SHA-256", "scramuser", "secret", NULL, "scramuser" },
+		{ "SCRAM-SHA-256", "scramuser", "bad", NULL, "" },
+		{ "SCRAM-SHA-256", "plainuser", "pw1", NULL, "plainuser" },
+		{ "SCRAM-SHA-256", "cryptuser", "secret", NULL, "" },
+		{ "SCRAM-SHA-256", "nobody", "x", NULL, "" },
+		{ "SCRAM-SHA-256", "scramuser", "secret", "plainuser", "" },
+	};
+	char err[CONF_ERRLEN], what[200];
+	struct conf *c = conf_load_string(text, "t_auth", err, sizeof(err));
+	Gsasl *cctx;
+	size_t i;
+
+	if (!tap_is_int(c != NULL, 1, "auth test config loads") ||
+	    !tap_is_int(saslsrv_init(err, sizeof(err)), 0, "saslsrv_init") ||
+	    gsasl_init(&cctx) != GSASL_OK) {
+		printf("# %s\n", err);
+		return;
+	}
+	gsasl_callback_set(cctx, client_cb);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(what, sizeof(what), "%s as %s%s%s (%s)", cases[i].mech,
+		    cases[i].user, cases[i].authzid ? " for " : "",
+		    cases[i].authzid ? cases[i].authzid : "", cases[i].pw);
+		tap_is_str(exchange(c, cctx, cases[i].mech, cases[i].user,
+		    cases[i].pw, cases[i].authzid), cases[i].want, what);
+	}
+	tap_is_str(saslsrv_mech_name(c, "cram-md5"), "CRAM-MD5",
+	    "mechanism names compare case-insensitively");
+	tap_is_str(saslsrv_mech_name(c, "SCRAM-SHA-256-PLUS"), NULL,
+	    "no -PLUS variant is offered");
+	tap_ok(saslsrv_check_password(c, "nobody", "x") == NULL &&
+	    saslsrv_check_password(c, "plainuser", "pw1") != NULL,
+	    "saslsrv_check_password");
+	gsasl_done(cctx);
+	saslsrv_done();
+	conf_unref(c);
+}
+
+int
+main(void)
+{
+	test_authproto();
+	test_saslauthd();
+	test_pwhash();
+	test_saslsrv();
+	return tap_done();
+}
