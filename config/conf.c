@@ -94,12 +94,7 @@ conf_free(struct conf *c)
 	free(c->auth_saslauthd);
 	conf_free_strv(c->auth_mechanisms, c->auth_nmechanisms);
 	domset_free(&c->auth_realms);
-	free(c->pop_store);
-	for (i = 0; i < c->pop_nlogs; i++) {
-		free(c->pop_logs[i].path);
-		free(c->pop_logs[i].format);
-	}
-	free(c->pop_logs);
+	conf_pop_free(c);
 	conf_free_strv(c->warnings, c->nwarnings);
 	free(c);
 }
@@ -200,7 +195,7 @@ conf_load(const char *path, char *err, size_t errlen)
 		config_destroy(&cfg);
 		return NULL;
 	}
-	c = conf_build(&cfg, path, err, errlen);
+	c = conf_build(&cfg, path, NULL, err, errlen);
 	config_destroy(&cfg);
 	return c;
 }
@@ -219,7 +214,7 @@ conf_load_string(const char *text, const char *name, char *err,
 		config_destroy(&cfg);
 		return NULL;
 	}
-	c = conf_build(&cfg, name, err, errlen);
+	c = conf_build(&cfg, name, text, err, errlen);
 	config_destroy(&cfg);
 	return c;
 }

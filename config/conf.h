@@ -180,6 +180,13 @@ int conf_pop_needed(const struct conf *c);
 const char *conf_pop_store(const struct conf *c);
 
 /*
+ * conf_pop_describe -- what the log feeds and the key grouping are, as
+ * one line ("/64 /var/log/mail.log:dovecot ..."), to tell whether a
+ * reload changed them. Returns buf. Pure.
+ */
+char *conf_pop_describe(const struct conf *c, char *buf, size_t len);
+
+/*
  * conf_pop_store_check -- validate a pop.store value: "lmdb:/abs/dir" or
  * "redis://host:port/db" (port 1-65535, db 0-15 and both optional:
  * 6379 and 0). Returns 0 or -1 with a message in err. Pure.

@@ -11,6 +11,7 @@
 
 #include "b64.h"
 #include "conf.h"
+#include "conf_load.h"
 
 static int
 conf_check_crypt(const char *h, const char *const *ids, const char *scheme,
@@ -98,10 +99,10 @@ conf_password_check(const char *pw, char *err, size_t errlen)
 	return -1;
 }
 
-static int
-conf_check_port(const char *p, size_t len)
+long
+conf_check_number(const char *p, size_t len, long lo, long hi)
 {
-	unsigned long v = 0;
+	long v = 0;
 	size_t i;
 
 	if (len == 0 || len > 5)
@@ -109,9 +110,9 @@ conf_check_port(const char *p, size_t len)
 	for (i = 0; i < len; i++) {
 		if (p[i] < '0' || p[i] > '9')
 			return -1;
-		v = v * 10 + (unsigned long)(p[i] - '0');
+		v = v * 10 + (p[i] - '0');
 	}
-	return v >= 1 && v <= 65535 ? 0 : -1;
+	return v >= lo && v <= hi ? v : -1;
 }
 
 int
@@ -132,8 +133,8 @@ conf_socket_check(const char *spec, char *err, size_t errlen)
 		const char *port = strchr(spec, ':') + 1;
 
 		at = strchr(port, '@');
-		if (at != NULL && conf_check_port(port, (size_t)(at - port)) ==
-		    0 && at[1] != '\0')
+		if (at != NULL && conf_check_number(port, (size_t)(at - port),
+		    1, 65535) > 0 && at[1] != '\0')
 			return 0;
 		snprintf(err, errlen, "\"%s\": expected inet:PORT@HOST or "
 		    "inet6:PORT@HOST", spec);

@@ -17,6 +17,7 @@
 
 struct loader {
 	const char	*name;
+	const char	*text;		/* source of a string load, or NULL */
 	char		*err;
 	size_t		 errlen;
 	struct conf	*c;
@@ -45,10 +46,15 @@ static const char *const keys_service[] = {
 };
 static const char *const keys_user[] = { "name", "password", "relay", NULL };
 static const char *const keys_auth[] = {
-	"dovecot", "saslauthd", "mechanisms", "failure_delay", "realms", NULL
+	"dovecot", "saslauthd", "mechanisms", "failure_delay", "realms",
+	"max_failures", "failure_window", NULL
 };
-static const char *const keys_pop[] = { "window", "store", "logs", NULL };
-static const char *const keys_poplog[] = { "path", "format", NULL };
+static const char *const keys_pop[] = {
+	"window", "store", "logs", "ipv6_prefix", "protocols", NULL
+};
+static const char *const keys_poplog[] = {
+	"path", "format", "pattern", NULL
+};
 static const char *const sasl_mechanisms[] = {
 	"CRAM-MD5", "LOGIN", "PLAIN", "SCRAM-SHA-256", NULL
 };
@@ -56,6 +62,69 @@ static const char *const sasl_mechanisms[] = {
 static int
 fail(struct loader *L, const config_setting_t *s, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* The text of a source file: the string loaded, or the file read back. */
+static char *
+conf_source(const struct loader *L, const char *file)
+{
+	char path[900], *buf;
+	const char *slash = strrchr(L->name, '/');
+	FILE *f;
+	long n;
+
+	if (strcmp(file, L->name) == 0 && L->text != NULL)
+		return strdup(L->text);
+	if (file[0] != '/' && strcmp(file, L->name) != 0 && slash != NULL)
+		snprintf(path, sizeof(path), "%.*s/%s",
+		    (int)(slash - L->name) & 0x1ff, L->name, file);
+	else
+		snprintf(path, sizeof(path), "%s", file);
+	if ((f = fopen(path, "r")) == NULL)
+		return NULL;
+	buf = malloc(1 << 20);
+	n = buf != NULL ? (long)fread(buf, 1, (1 << 20) - 1, f) : 0;
+	fclose(f);
+	if (buf != NULL)
+		buf[n] = '\0';
+	return buf;
+}
+
+/*
+ * libconfig dates a list element by the token after it, which is the
+ * closing bracket for the last one: look back for the line that really
+ * holds the quoted value, but not above the list's own line.
+ */
+static int
+conf_elem_line(const struct loader *L, const config_setting_t *s,
+    const char *file, int line)
+{
+	const config_setting_t *parent = config_setting_parent(s);
+	char needle[600], *text, *p, **starts = NULL;
+	int n = 0, l, top;
+
+	if (parent == NULL || config_setting_type(s) != CONFIG_TYPE_STRING ||
+	    (config_setting_type(parent) != CONFIG_TYPE_ARRAY &&
+	    config_setting_type(parent) != CONFIG_TYPE_LIST) ||
+	    (text = conf_source(L, file)) == NULL)
+		return line;
+	snprintf(needle, sizeof(needle), "\"%s\"",
+	    config_setting_get_string(s));
+	starts = calloc((size_t)line + 2, sizeof(*starts));
+	for (p = text; starts != NULL && p != NULL && n <= line; n++) {
+		starts[n] = p;
+		if ((p = strchr(p, '\n')) != NULL)
+			*p++ = '\0';
+	}
+	top = config_setting_source_line(parent);
+	for (l = line; starts != NULL && l >= 1 && l >= top && l <= n; l--)
+		if (strstr(starts[l - 1], needle) != NULL)
+			break;
+	if (starts == NULL || l < 1 || l < top || l > n)
+		l = line;
+	free(starts);
+	free(text);
+	return l;
+}
 
 static int
 fail(struct loader *L, const config_setting_t *s, const char *fmt, ...)
@@ -75,6 +144,8 @@ fail(struct loader *L, const config_setting_t *s, const char *fmt, ...)
 		if (line > 0)
 			break;
 	}
+	if (s != NULL && line > 0)
+		line = conf_elem_line(L, s, file ? file : L->name, line);
 	snprintf(L->err, L->errlen, "%s:%d: %s", file ? file : L->name, line,
 	    msg);
 	return -1;
@@ -238,6 +309,24 @@ struct netlist_arg {
 	const char	*key;
 };
 
+/*
+ * Whether the last label of v is all digits: then v is a mistyped IPv4
+ * address ("10.0.0.256", "192.168.1"), not a host name.
+ */
+static int
+conf_numeric_tld(const char *v)
+{
+	const char *last = strrchr(v, '.');
+
+	last = last != NULL ? last + 1 : v;
+	if (*last == '\0')
+		return 0;
+	for (; *last; last++)
+		if (*last < '0' || *last > '9')
+			return 0;
+	return 1;
+}
+
 static int
 item_net(struct loader *L, const config_setting_t *e, const char *v,
     void *arg)
@@ -247,7 +336,7 @@ item_net(struct loader *L, const config_setting_t *e, const char *v,
 	char msg[256];
 
 	if (a->names != NULL && strpbrk(v, ":/") == NULL &&
-	    netaddr_parse(v, &c.addr) != 0) {
+	    netaddr_parse(v, &c.addr) != 0 && !conf_numeric_tld(v)) {
 		/* Not an address: a host name, exact or ".suffix". */
 		if (domset_add(a->names, v, DOMSET_ALLOW_SUFFIX, msg,
 		    sizeof(msg)) != 0)
@@ -512,17 +601,26 @@ static void
 warn_readable(struct loader *L, const config_setting_t *e)
 {
 	const char *file = config_setting_source_file(e);
+	const char *slash = strrchr(L->name, '/');
+	char path[900], msg[CONF_ERRLEN], **w;
 	struct stat st;
-	char msg[CONF_ERRLEN], **w;
 
-	if (file == NULL || stat(file, &st) != 0 || !(st.st_mode & S_IROTH))
+	if (file == NULL)
+		return;
+	/* libconfig names an @include as written: relative to our folder. */
+	if (file[0] != '/' && strcmp(file, L->name) != 0 && slash != NULL)
+		snprintf(path, sizeof(path), "%.*s/%s",
+		    (int)(slash - L->name) & 0x1ff, L->name, file);
+	else
+		snprintf(path, sizeof(path), "%s", file);
+	if (stat(path, &st) != 0 || !(st.st_mode & S_IROTH))
 		return;
 	for (size_t i = 0; i < L->c->nwarnings; i++)
 		if (strstr(L->c->warnings[i], file) != NULL)
 			return;
 	snprintf(msg, sizeof(msg), "%s: holds plaintext passwords and is "
 	    "readable by others (chmod o-r, or move users to an @include "
-	    "file with mode 0600)", file);
+	    "file with mode 0600)", path);
 	w = realloc(L->c->warnings, (L->c->nwarnings + 1) * sizeof(*w));
 	if (w == NULL)
 		return;
@@ -629,14 +727,19 @@ load_auth(struct loader *L, const config_setting_t *root)
 	int rc;
 
 	c->auth_failure_delay = 2;
+	c->auth_max_failures = 10;
+	c->auth_failure_window = 300;
 	g = get_group(L, root, "auth", keys_auth, &rc);
-	if (g == NULL)
-		rc = 0;
-	else if (item_socket(L, g, "dovecot", &c->auth_dovecot) < 0 ||
+	if (g == NULL && rc < 0)
+		return -1;
+	if (g != NULL && (item_socket(L, g, "dovecot", &c->auth_dovecot) < 0 ||
 	    item_socket(L, g, "saslauthd", &c->auth_saslauthd) < 0 ||
 	    get_strlist(L, g, "mechanisms", item_mech, NULL) < 0 ||
 	    get_int(L, g, "failure_delay", 0, 9, &c->auth_failure_delay) < 0 ||
-	    get_strlist(L, g, "realms", item_dom, &d) < 0)
+	    get_int(L, g, "max_failures", 0, 1000000, &c->auth_max_failures) <
+	    0 || get_int(L, g, "failure_window", 1, 86400,
+	    &c->auth_failure_window) < 0 ||
+	    get_strlist(L, g, "realms", item_dom, &d) < 0))
 		return -1;
 	if (c->auth_nmechanisms == 0 && (g == NULL ||
 	    config_setting_get_member(g, "mechanisms") == NULL)) {
@@ -654,6 +757,7 @@ load_poplogs(struct loader *L, const config_setting_t *g)
 {
 	struct conf *c = L->c;
 	const config_setting_t *s = config_setting_get_member(g, "logs");
+	char msg[CONF_ERRLEN];
 	int i, n;
 
 	if (s == NULL)
@@ -673,19 +777,26 @@ load_poplogs(struct loader *L, const config_setting_t *g)
 			return fail(L, e, "each pop.logs entry must be a group");
 		if (check_keys(L, e, keys_poplog, "a pop.logs entry") != 0 ||
 		    get_str(L, e, "path", &pl->path) < 0 ||
-		    get_str(L, e, "format", &pl->format) < 0)
+		    get_str(L, e, "format", &pl->format) < 0 ||
+		    get_str(L, e, "pattern", &pl->pattern) < 0)
 			return -1;
-		if (pl->path == NULL || pl->path[0] != '/')
-			return fail(L, e, "a pop.logs entry needs an absolute "
-			    "path");
-		if (pl->format == NULL)
-			return fail(L, e, "a pop.logs entry needs a format "
-			    "(dovecot or courier)");
-		if (strcmp(pl->format, "dovecot") != 0 &&
-		    strcmp(pl->format, "courier") != 0)
-			return fail(L, e, "unknown pop.logs format \"%s\" "
-			    "(dovecot or courier)", pl->format);
+		if (conf_pop_log_check(pl, msg, sizeof(msg)) != 0)
+			return fail(L, pl->pattern != NULL ?
+			    config_setting_get_member(e, "pattern") : e, "%s",
+			    msg);
 	}
+	return 0;
+}
+
+static int
+item_proto(struct loader *L, const config_setting_t *e, const char *v,
+    void *arg)
+{
+	char msg[256];
+
+	(void)arg;
+	if (conf_pop_protocol_add(L->c, v, msg, sizeof(msg)) != 0)
+		return fail(L, e, "%s", msg);
 	return 0;
 }
 
@@ -694,20 +805,29 @@ load_pop(struct loader *L, const config_setting_t *root)
 {
 	struct conf *c = L->c;
 	const config_setting_t *g;
+	char msg[CONF_ERRLEN];
 	int rc;
 
 	c->pop_window = 300;
+	c->pop_ipv6_prefix = CONF_POP_DEFAULT_PREFIX;
+	c->pop_protocols = CONF_POP_POP3;
 	g = get_group(L, root, "pop", keys_pop, &rc);
 	if (g == NULL)
 		return rc;
 	if (get_int(L, g, "window", 1, 86400, &c->pop_window) < 0 ||
+	    get_int(L, g, "ipv6_prefix", 32, 128, &c->pop_ipv6_prefix) < 0 ||
 	    get_str(L, g, "store", &c->pop_store) < 0)
 		return -1;
-	if (c->pop_store != NULL && strncmp(c->pop_store, "lmdb:/", 6) != 0 &&
-	    strncmp(c->pop_store, "redis://", 8) != 0)
-		return fail(L, config_setting_get_member(g, "store"),
-		    "pop.store must be \"lmdb:/absolute/dir\" or "
-		    "\"redis://host:port/db\"");
+	if (c->pop_store != NULL && conf_pop_store_check(c->pop_store, msg,
+	    sizeof(msg)) != 0)
+		return fail(L, config_setting_get_member(g, "store"), "%s", msg);
+	if (config_setting_get_member(g, "protocols") != NULL)
+		c->pop_protocols = 0;
+	if (get_strlist(L, g, "protocols", item_proto, NULL) < 0)
+		return -1;
+	if (c->pop_protocols == 0)
+		return fail(L, config_setting_get_member(g, "protocols"),
+		    "pop.protocols is empty: list \"pop3\" and/or \"imap\"");
 	return load_poplogs(L, g);
 }
 
@@ -753,9 +873,10 @@ load_top(struct loader *L, const config_setting_t *root)
 }
 
 struct conf *
-conf_build(config_t *cfg, const char *name, char *err, size_t errlen)
+conf_build(config_t *cfg, const char *name, const char *text, char *err,
+    size_t errlen)
 {
-	struct loader L = { name, err, errlen, NULL };
+	struct loader L = { name, text, err, errlen, NULL };
 	const config_setting_t *root = config_root_setting(cfg);
 	struct conf *c;
 

@@ -12,12 +12,36 @@
 /*
  * conf_build -- validate a parsed libconfig tree and build a conf with one
  * reference. name is the file name used when a setting has no source
- * file. Returns NULL with "file:line: message" in err.
+ * file; text is the source of a string load (NULL for a file), used to
+ * pin down line numbers. Returns NULL with "file:line: message" in err.
  */
-struct conf *conf_build(config_t *cfg, const char *name, char *err,
-    size_t errlen);
+struct conf *conf_build(config_t *cfg, const char *name, const char *text,
+    char *err, size_t errlen);
 
 /* conf_free -- release a conf regardless of its reference count. */
 void conf_free(struct conf *c);
+
+/*
+ * conf_pop_log_check -- check a pop.logs entry read by the loader (path,
+ * format, pattern), set its fmt and compile its pattern into pl->re.
+ * Returns 0, or -1 with a message (without file:line) in err.
+ */
+int conf_pop_log_check(struct conf_poplog *pl, char *err, size_t errlen);
+
+/*
+ * conf_pop_protocol_add -- add one pop.protocols entry ("pop3", "imap")
+ * to c->pop_protocols. Returns 0, or -1 with a message in err.
+ */
+int conf_pop_protocol_add(struct conf *c, const char *v, char *err,
+    size_t errlen);
+
+/* conf_pop_free -- release the pop.* parts of c (logs, patterns). */
+void conf_pop_free(struct conf *c);
+
+/*
+ * conf_check_number -- the decimal number of at most 5 digits at
+ * [p, p+len) if it lies in [lo, hi], else -1. Pure.
+ */
+long conf_check_number(const char *p, size_t len, long lo, long hi);
 
 #endif

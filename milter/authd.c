@@ -25,6 +25,7 @@
 struct authd_open {
 	unsigned long	 id;
 	struct saslsrv_session *ss;
+	int		 final;	/* success data sent, awaiting the empty CONT */
 	char		 rip[64];
 };
 
@@ -100,6 +101,7 @@ authd_close_open(struct authd_open *o)
 	saslsrv_end(o->ss);
 	o->ss = NULL;
 	o->id = 0;
+	o->final = 0;
 }
 
 /* A free slot; when all are taken, the oldest exchange is dropped. */
@@ -127,7 +129,15 @@ authd_outcome(struct authd_conn *ac, struct authd_open *o,
 	struct conf *c;
 	int sent;
 
-	if (rc == SASLSRV_CONTINUE) {
+	/*
+	 * Success with data for the client (SCRAM's server-final message):
+	 * like Dovecot for a client that did not say final-resp-ok (Postfix
+	 * never does), send it as CONT and answer OK to the empty response.
+	 */
+	if (rc == SASLSRV_CONTINUE || (rc == SASLSRV_OK && out != NULL &&
+	    *out != '\0' && !o->final)) {
+		if (rc == SASLSRV_OK)
+			o->final = 1;
 		sent = authd_send(ac, "CONT\t%lu\t%s\n", o->id, out ? out : "");
 		free(out);
 		return sent;
@@ -219,7 +229,10 @@ authd_request(struct authd_conn *ac, char *line)
 		if (o == NULL)
 			return authd_send(ac, "FAIL\t%lu\treason=Unknown "
 			    "request\n", rq.id);
-		rc = saslsrv_step(o->ss, rq.resp, &out);
+		if (o->final)
+			rc = *rq.resp == '\0' ? SASLSRV_OK : SASLSRV_FAIL;
+		else
+			rc = saslsrv_step(o->ss, rq.resp, &out);
 		return authd_outcome(ac, o, rc, out);
 	}
 	return -1;

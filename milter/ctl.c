@@ -1,6 +1,6 @@
 /*
  * ctl: the control socket server and its commands (reload, stats,
- * status). One line in, an answer out, then the connection is closed.
+ * status, pop). One line in, an answer out, then the connection is closed.
  * Reads are bounded in size and time: a client that sends garbage or
  * nothing loses its connection, and the daemon carries on.
  */
@@ -17,6 +17,7 @@
 #include "ctlproto.h"
 #include "listen.h"
 #include "log.h"
+#include "pop.h"
 #include "reload.h"
 #include "stats.h"
 
@@ -106,11 +107,11 @@ ctl_handle(char *line, FILE *out)
 		ctl_status(out);
 		fprintf(out, "ok\n");
 	} else if (strcmp(argv[0], "pop") == 0) {
-		fprintf(out, "error: POP-before-SMTP logins are not available "
-		    "in this build\n");
+		pop_ctl(argc, argv, out);
 	} else
 		fprintf(out, "error: unknown command or wrong arguments "
-		    "(reload, stats [--prometheus], status)\n");
+		    "(reload, stats [--prometheus], status, pop add IP [USER] "
+		    "| pop del IP | pop list)\n");
 }
 
 /*

@@ -27,6 +27,7 @@
 #include "explain.h"
 #include "log.h"
 #include "mlfi.h"
+#include "pop.h"
 #include "reload.h"
 
 static const char *main_conffile;	/* NULL: embedded default */
@@ -157,21 +158,6 @@ main_drop_privileges(const char *user)
 	return 0;
 }
 
-/* Warn about controls whose service is not part of this build yet. */
-static void
-main_describe_pending(const struct conf *c)
-{
-	int pop = c->relay.pop_before_smtp;
-	size_t i;
-
-	for (i = 0; i < c->nservices; i++)
-		pop |= c->services[i].pop_before_smtp;
-	if (pop)
-		log_msg(LOG_WARNING, "pop_before_smtp is on but this build has "
-		    "no POP login store yet: relaying that depends on it is "
-		    "answered 451 (rule=pop-store-unavailable)");
-}
-
 static void
 main_describe(const struct conf *c)
 {
@@ -183,7 +169,6 @@ main_describe(const struct conf *c)
 	log_msg(LOG_INFO, "relaymilter %s starting: config=%s socket=%s "
 	    "services=%zu users=%zu%s", PACKAGE_VERSION, c->path, c->socket,
 	    c->nservices, c->nusers, c->dry_run ? " dry_run=yes" : "");
-	main_describe_pending(c);
 }
 
 static int
@@ -217,9 +202,14 @@ main_serve(struct conf *c, int foreground)
 	pidfile = c->pidfile != NULL ? strdup(c->pidfile) : NULL;
 	if (pidfile != NULL && main_write_pidfile(pidfile) != 0)
 		return EX_CANTCREAT;
+	if (pop_open(c, c->user, err, sizeof(err)) != 0) {
+		log_msg(LOG_ERR, "%s", err);
+		return EX_UNAVAILABLE;
+	}
 	if (c->user != NULL && main_drop_privileges(c->user) != 0)
 		return EX_NOUSER;
 	reload_init(main_conffile, c);
+	conf_ref(c);	/* for pop_start: a reload may replace c before it */
 	conf_install(c);
 	/*
 	 * Every thread must block the stop signals that libmilter's own
@@ -242,10 +232,17 @@ main_serve(struct conf *c, int foreground)
 		log_msg(LOG_ERR, "cannot start the control or auth threads");
 		return EX_OSERR;
 	}
+	rc = pop_start(c, err, sizeof(err));
+	conf_unref(c);
+	if (rc != 0) {
+		log_msg(LOG_ERR, "%s", err);
+		return EX_OSERR;
+	}
 	log_msg(LOG_INFO, "ready");
 	rc = mlfi_run();
 	ctl_close();
 	authsvc_close();
+	pop_stop();
 	if (pidfile != NULL)
 		unlink(pidfile);
 	free(pidfile);

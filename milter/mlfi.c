@@ -20,6 +20,7 @@
 #include "log.h"
 #include "mlfi.h"
 #include "policy.h"
+#include "pop.h"
 #include "stats.h"
 
 struct mlfi_conn {
@@ -247,8 +248,12 @@ mlfi_envrcpt(SMFICTX *ctx, char **argv)
 	req.sender = &cc->sender;
 	req.rcpt = &rcpt;
 	req.now = time(NULL);
+	req.pop = popstore_policy;
+	req.pop_ctx = pop_store();
 	policy_decide(cc->conf, cc->rp, &req, &d);
 	stats_decision_slot(d.verdict, d.rule, cc->stats_slot);
+	if (d.verdict == POLICY_ACCEPT && d.rule == RULE_POP_BEFORE_SMTP)
+		stats_inc(STATS_POP_HITS);
 	qid = smfi_getsymval(ctx, "i");
 	if (qid == NULL || qid[0] == '\0')
 		qid = "NOQUEUE";

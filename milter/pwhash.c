@@ -94,26 +94,13 @@ pwhash_plaintext(const char *stored)
 	return s == PWHASH_PLAIN ? body : NULL;
 }
 
-void
-pwhash_hex(const unsigned char *in, size_t n, char *out)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = hex[in[i] >> 4];
-		out[2 * i + 1] = hex[in[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
 int
 pwhash_scram_parse(const char *stored, struct pwhash_scram *out)
 {
 	enum pwhash_scheme s;
 	const char *body = pwhash_body(stored, &s);
 	char buf[512], *f[4], *save = NULL, *end;
-	unsigned char key[64], salt[96];
+	unsigned char salt[96];
 	long v;
 	int i;
 
@@ -130,12 +117,13 @@ pwhash_scram_parse(const char *stored, struct pwhash_scram *out)
 		return -1;
 	out->iter = (unsigned)v;
 	strcpy(out->salt_b64, f[1]);
-	if (b64_decode(f[2], strlen(f[2]), key, sizeof(key)) != 32)
+	if (b64_decode(f[2], strlen(f[2]), out->stored, 32) != 32 ||
+	    b64_decode(f[3], strlen(f[3]), out->server, 32) != 32 ||
+	    strlen(f[2]) >= sizeof(out->stored_b64) ||
+	    strlen(f[3]) >= sizeof(out->server_b64))
 		return -1;
-	pwhash_hex(key, 32, out->stored_hex);
-	if (b64_decode(f[3], strlen(f[3]), key, sizeof(key)) != 32)
-		return -1;
-	pwhash_hex(key, 32, out->server_hex);
+	strcpy(out->stored_b64, f[2]);
+	strcpy(out->server_b64, f[3]);
 	return 0;
 }
 
@@ -145,7 +133,6 @@ pwhash_verify_scram(const char *stored, const char *password)
 	struct pwhash_scram sc;
 	char salted[GSASL_HASH_SHA256_SIZE], client[GSASL_HASH_SHA256_SIZE];
 	char server[GSASL_HASH_SHA256_SIZE], storedk[GSASL_HASH_SHA256_SIZE];
-	char server_hex[65], stored_hex[65];
 	unsigned char salt[96];
 	long saltlen;
 	int ok;
@@ -158,13 +145,9 @@ pwhash_verify_scram(const char *stored, const char *password)
 	    sc.iter, (const char *)salt, (size_t)saltlen, salted, client,
 	    server, storedk) != GSASL_OK)
 		return -1;
-	pwhash_hex((unsigned char *)storedk, sizeof(storedk), stored_hex);
-	pwhash_hex((unsigned char *)server, sizeof(server), server_hex);
 	/* Both keys must match; & (not &&) keeps the work constant. */
-	ok = pwhash_memeq((unsigned char *)stored_hex,
-	    (unsigned char *)sc.stored_hex, 64) &
-	    pwhash_memeq((unsigned char *)server_hex,
-	    (unsigned char *)sc.server_hex, 64);
+	ok = pwhash_memeq((unsigned char *)storedk, sc.stored, 32) &
+	    pwhash_memeq((unsigned char *)server, sc.server, 32);
 	explicit_bzero(salted, sizeof(salted));
 	explicit_bzero(client, sizeof(client));
 	return ok;
@@ -241,8 +224,10 @@ pwhash_make_crypt(const char *scheme, const char *prefix,
 {
 	char setting[CRYPT_GENSALT_OUTPUT_SIZE];
 	struct crypt_data *cd;
+	/* bcrypt's library default (5) is too cheap today; 10 is usual. */
+	unsigned long cost = strcmp(prefix, "$2b$") == 0 ? 10 : 0;
 
-	if (crypt_gensalt_rn(prefix, 0, NULL, 0, setting,
+	if (crypt_gensalt_rn(prefix, cost, NULL, 0, setting,
 	    sizeof(setting)) == NULL) {
 		snprintf(out, len, "this system cannot make %s hashes", prefix);
 		return -1;

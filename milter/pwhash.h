@@ -20,8 +20,10 @@ enum pwhash_scheme {
 struct pwhash_scram {
 	unsigned	 iter;
 	char		 salt_b64[128];
-	char		 stored_hex[65];
-	char		 server_hex[65];
+	char		 stored_b64[48];	/* as GNU SASL takes them */
+	char		 server_b64[48];
+	unsigned char	 stored[32];
+	unsigned char	 server[32];
 };
 
 /* pwhash_scheme -- the scheme of a stored string. Pure. */
@@ -63,8 +65,5 @@ int pwhash_make(const char *scheme, const char *password, char *out,
  * length, never on the position of the first difference.
  */
 int pwhash_equal(const char *secret, const char *offered);
-
-/* pwhash_hex -- n bytes as 2n lower-case hex digits and a NUL. Pure. */
-void pwhash_hex(const unsigned char *in, size_t n, char *out);
 
 #endif

@@ -12,11 +12,13 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <termios.h>
 #include <sysexits.h>
 #include <unistd.h>
 
 #include "conf.h"
 #include "ctlproto.h"
+#include "pwhash.h"
 
 #define RELAYCTL_DEFAULT_SOCKET	"/run/relaymilter/control.sock"
 
@@ -29,6 +31,12 @@ relayctl_usage(FILE *f)
 	    "  reload                 reload the daemon's config file\n"
 	    "  stats [--prometheus]   counters, one \"name value\" per line\n"
 	    "  status                 version, uptime, config, listeners\n"
+	    "  pw [-s SCHEME]         read a password, print its config string\n"
+	    "                         (SCRAM-SHA-256 default; SHA512-CRYPT,\n"
+	    "                         BLF-CRYPT, CRYPT, PLAIN)\n"
+	    "  pop add IP [USER]      let IP relay as after a POP3 login now\n"
+	    "  pop del IP             forget the POP3 login of IP\n"
+	    "  pop list               the logins still within pop.window\n"
 	    "SOCKET is unix:/path or /path; without -s, the \"control\" key of\n"
 	    "FILE (default %s) or %s.\n", CONF_DEFAULT_PATH,
 	    RELAYCTL_DEFAULT_SOCKET);
@@ -160,7 +168,75 @@ relayctl_known(int argc, char **argv)
 	if (strcmp(argv[0], "stats") == 0)
 		return argc == 1 || (argc == 2 &&
 		    strcmp(argv[1], "--prometheus") == 0);
+	if (strcmp(argv[0], "pop") == 0 && argc >= 2)
+		return (strcmp(argv[1], "list") == 0 && argc == 2) ||
+		    (strcmp(argv[1], "del") == 0 && argc == 3) ||
+		    (strcmp(argv[1], "add") == 0 && (argc == 3 || argc == 4));
 	return 0;
+}
+
+/* Read one line without its newline; echo off on a terminal. */
+static int
+relayctl_read_pw(const char *prompt, char *buf, size_t len)
+{
+	struct termios old, quiet;
+	int tty = isatty(STDIN_FILENO);
+	size_t n;
+
+	if (tty) {
+		fprintf(stderr, "%s", prompt);
+		tcgetattr(STDIN_FILENO, &old);
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+	}
+	if (fgets(buf, (int)len, stdin) == NULL)
+		buf[0] = '\0';
+	if (tty) {
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+		fputc('\n', stderr);
+	}
+	n = strlen(buf);
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		buf[--n] = '\0';
+	return n > 0 ? 0 : -1;
+}
+
+static int
+relayctl_pw(int argc, char **argv)
+{
+	char pw[1024], again[1024], out[512];
+	const char *scheme = NULL;
+	int opt, rc = EX_OK;
+
+	optind = 1;
+	while ((opt = getopt(argc, argv, "s:")) != -1) {
+		if (opt != 's') {
+			relayctl_usage(stderr);
+			return EX_USAGE;
+		}
+		scheme = optarg;
+	}
+	if (optind != argc) {
+		relayctl_usage(stderr);
+		return EX_USAGE;
+	}
+	if (relayctl_read_pw("Password: ", pw, sizeof(pw)) != 0) {
+		fprintf(stderr, "relayctl: empty password\n");
+		return EX_DATAERR;
+	}
+	if (isatty(STDIN_FILENO) && (relayctl_read_pw("Again: ", again,
+	    sizeof(again)) != 0 || strcmp(pw, again) != 0)) {
+		fprintf(stderr, "relayctl: the passwords differ\n");
+		rc = EX_DATAERR;
+	} else if (pwhash_make(scheme, pw, out, sizeof(out)) != 0) {
+		fprintf(stderr, "relayctl: %s\n", out);
+		rc = EX_USAGE;
+	} else
+		printf("%s\n", out);
+	explicit_bzero(pw, sizeof(pw));
+	explicit_bzero(again, sizeof(again));
+	return rc;
 }
 
 int
@@ -188,6 +264,8 @@ main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	if (argc > 0 && strcmp(argv[0], "pw") == 0)
+		return relayctl_pw(argc, argv);
 	if (argc == 0 || !relayctl_known(argc, argv) ||
 	    relayctl_line(argc, argv, line, sizeof(line)) != 0) {
 		relayctl_usage(stderr);

@@ -27,6 +27,8 @@ static struct {
 	char	*user;
 	char	*dovecot;
 	char	*saslauthd;
+	char	*pop_store;	/* the store opened at start, or NULL */
+	char	*pop_feeds;	/* conf_pop_describe of the start */
 } reload_start;
 
 static char *
@@ -45,6 +47,13 @@ reload_init(const char *path, const struct conf *c)
 	reload_start.user = reload_dup(c->user);
 	reload_start.dovecot = reload_dup(c->auth_dovecot);
 	reload_start.saslauthd = reload_dup(c->auth_saslauthd);
+	if (conf_pop_needed(c)) {
+		char feeds[512];
+
+		reload_start.pop_store = reload_dup(conf_pop_store(c));
+		conf_pop_describe(c, feeds, sizeof(feeds));
+		reload_start.pop_feeds = reload_dup(feeds);
+	}
 }
 
 static int
@@ -67,6 +76,22 @@ reload_note(char *buf, size_t len, const char *key, const char *a,
 	    n ? ", " : "", key, a ? a : "none", b ? b : "none");
 }
 
+/* The POP store and its feeds are opened once, at start. */
+static void
+reload_compare_pop(const struct conf *c, char *buf, size_t len)
+{
+	char feeds[512];
+
+	if (!conf_pop_needed(c))
+		return;
+	reload_note(buf, len, "pop.store", reload_start.pop_store,
+	    conf_pop_store(c));
+	conf_pop_describe(c, feeds, sizeof(feeds));
+	if (reload_start.pop_store != NULL)
+		reload_note(buf, len, "pop.logs/pop.ipv6_prefix",
+		    reload_start.pop_feeds, feeds);
+}
+
 static void
 reload_compare(const struct conf *c)
 {
@@ -81,12 +106,23 @@ reload_compare(const struct conf *c)
 	    c->auth_dovecot);
 	reload_note(buf, sizeof(buf), "auth.saslauthd", reload_start.saslauthd,
 	    c->auth_saslauthd);
+	reload_compare_pop(c, buf, sizeof(buf));
 	memcpy(reload_pending, buf, sizeof(buf));
+}
+
+static double
+reload_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
 int
 reload_run(char *msg, size_t len)
 {
+	double t0, ms;
 	struct conf *c;
 	size_t i;
 
@@ -98,6 +134,7 @@ reload_run(char *msg, size_t len)
 		pthread_mutex_unlock(&reload_lock);
 		return 0;
 	}
+	t0 = reload_ms();
 	c = conf_load(reload_file, msg, len);
 	if (c == NULL) {
 		stats_inc(STATS_RELOAD_FAILED);
@@ -112,12 +149,13 @@ reload_run(char *msg, size_t len)
 	conf_install(c);
 	reload_time = time(NULL);
 	stats_inc(STATS_RELOAD_OK);
+	ms = reload_ms() - t0;
 	if (reload_pending[0] != '\0') {
-		snprintf(msg, len, "%s loaded; restart needed for: %s",
-		    reload_file, reload_pending);
+		snprintf(msg, len, "%s loaded in %.0f ms; restart needed for: "
+		    "%s", reload_file, ms, reload_pending);
 		log_msg(LOG_WARNING, "reload: %s", msg);
 	} else {
-		snprintf(msg, len, "%s loaded", reload_file);
+		snprintf(msg, len, "%s loaded in %.0f ms", reload_file, ms);
 		log_msg(LOG_INFO, "reload: %s", msg);
 	}
 	pthread_mutex_unlock(&reload_lock);

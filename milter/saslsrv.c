@@ -98,7 +98,7 @@ saslsrv_fake_scram(Gsasl_session *gs, Gsasl_property prop)
 	const char *authid = gsasl_property_fast(gs, GSASL_AUTHID);
 	char salted[GSASL_HASH_SHA256_SIZE], client[GSASL_HASH_SHA256_SIZE];
 	char server[GSASL_HASH_SHA256_SIZE], stored[GSASL_HASH_SHA256_SIZE];
-	char hex[2 * GSASL_HASH_SHA256_SIZE + 1], *b64 = NULL;
+	char *b64 = NULL;
 	int rc;
 
 	if (prop == GSASL_SCRAM_ITER)
@@ -107,16 +107,15 @@ saslsrv_fake_scram(Gsasl_session *gs, Gsasl_property prop)
 	    authid != NULL ? authid : "", 1, saslsrv_secret,
 	    sizeof(saslsrv_secret), salted, client, server, stored) != GSASL_OK)
 		return GSASL_AUTHENTICATION_ERROR;
-	if (prop == GSASL_SCRAM_SALT) {
-		if (gsasl_base64_to(salted, 16, &b64, NULL) != GSASL_OK)
-			return GSASL_AUTHENTICATION_ERROR;
-		rc = gsasl_property_set(gs, prop, b64);
-		gsasl_free(b64);
-		return rc;
-	}
-	pwhash_hex((unsigned char *)(prop == GSASL_SCRAM_STOREDKEY ? stored :
-	    server), GSASL_HASH_SHA256_SIZE, hex);
-	return gsasl_property_set(gs, prop, hex);
+	/* SALT, STOREDKEY and SERVERKEY all travel in base64. */
+	if (gsasl_base64_to(prop == GSASL_SCRAM_SALT ? salted :
+	    prop == GSASL_SCRAM_STOREDKEY ? stored : server,
+	    prop == GSASL_SCRAM_SALT ? 16 : GSASL_HASH_SHA256_SIZE, &b64,
+	    NULL) != GSASL_OK)
+		return GSASL_AUTHENTICATION_ERROR;
+	rc = gsasl_property_set(gs, prop, b64);
+	gsasl_free(b64);
+	return rc;
 }
 
 static int
@@ -139,9 +138,9 @@ saslsrv_scram_prop(struct saslsrv_session *ss, Gsasl_session *gs,
 	case GSASL_SCRAM_SALT:
 		return gsasl_property_set(gs, prop, sc.salt_b64);
 	case GSASL_SCRAM_STOREDKEY:
-		return gsasl_property_set(gs, prop, sc.stored_hex);
+		return gsasl_property_set(gs, prop, sc.stored_b64);
 	default:
-		return gsasl_property_set(gs, prop, sc.server_hex);
+		return gsasl_property_set(gs, prop, sc.server_b64);
 	}
 }
 

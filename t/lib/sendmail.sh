@@ -18,8 +18,10 @@
 #   SM_EXTRA_MC   extra .mc lines, put before the MAILER() lines [none]
 #   SM_SASLAUTHD  path of a saslauthd-protocol socket (relaymilter's
 #                 auth.saslauthd) [none]: when set, Sendmail offers AUTH
-#                 PLAIN LOGIN and Cyrus SASL checks passwords there
-#                 (etc/sasl/Sendmail.conf, found through ESASL_CONF_PATH)
+#                 PLAIN LOGIN and Cyrus SASL checks passwords there:
+#                 contrib/sendmail/Sendmail.conf -> etc/sasl/Sendmail.conf and
+#                 contrib/sendmail/relaymilter-auth.mc -> etc/relaymilter-auth.m4,
+#                 verbatim apart from saslauthd_path and ESASL_CONF_PATH
 #
 # Layout under $SM_DIR: etc/ (private.mc, private.cf, relaymilter.m4 = the
 # contrib fragment, local-host-names, aliases, service.switch, helpfile),
@@ -218,12 +220,14 @@ sm_setup() {
     _sasl_mc=
     if [ -n "$SM_SASLAUTHD" ]; then
         mkdir -p "$_e/sasl" || return 1
-        printf '%s\n' 'pwcheck_method: saslauthd' "saslauthd_path: $SM_SASLAUTHD" \
-            'mech_list: PLAIN LOGIN' > "$_e/sasl/Sendmail.conf"
-        _sasl_mc="define(\`confAUTH_MECHANISMS', \`PLAIN LOGIN')dnl
-LOCAL_CONFIG
-ESASL_CONF_PATH=$_e/sasl
-divert(0)"
+        for _f in Sendmail.conf relaymilter-auth.mc; do
+            [ -r "$SM_CONTRIB/$_f" ] || { diag "sm_setup: missing $SM_CONTRIB/$_f"; return 1; }
+        done
+        sed "s|^saslauthd_path:.*|saslauthd_path: $SM_SASLAUTHD|" \
+            "$SM_CONTRIB/Sendmail.conf" > "$_e/sasl/Sendmail.conf" || return 1
+        sed "s|^ESASL_CONF_PATH=.*|ESASL_CONF_PATH=$_e/sasl|" \
+            "$SM_CONTRIB/relaymilter-auth.mc" > "$_e/relaymilter-auth.m4" || return 1
+        _sasl_mc="include(\`$_e/relaymilter-auth.m4')"
     fi
 
     # Definitions must follow include(cf.m4): cfhead.m4 sets the defaults
@@ -285,7 +289,8 @@ EOT
     fi
     # the fragment must have reached the .cf
     for _want in "^Xrelaymilter, S=$SM_MILTER, F=T," '^O InputMailFilters=relaymilter$' \
-            '^O Milter.macros.connect=.*{daemon_name}' '^O Milter.macros.envfrom=.*{auth_authen}'; do
+            '^O Milter.macros.connect=.*{daemon_name}' '^O Milter.macros.envfrom=.*{auth_authen}' \
+            ${SM_SASLAUTHD:+"^ESASL_CONF_PATH=$_e/sasl\$" '^O AuthMechanisms=PLAIN LOGIN$'}; do
         grep -q -e "$_want" "$_e/private.cf" || {
             diag "sm_setup: private.cf lacks /$_want/"; return 1; }
     done

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Runs one miltertest Lua script against a real relaymilter daemon.
 # The script's name selects its config: foo.lua uses foo.conf beside it
-# (with @SOCKET@ and @CONTROL@ replaced). The Lua script prints TAP
+# (with @SOCKET@ and @CONTROL@ replaced, and @TMP@ by the script's own
+# temporary directory). The Lua script prints TAP
 # itself (tap.lua) and may rewrite the config and call relayctl.
 set -u
 script=$1
@@ -14,7 +15,7 @@ tmp=$(mktemp -d /tmp/relaymilter-mt.XXXXXX)
 sock="$tmp/milter.sock"
 ctl="$tmp/control.sock"
 sed -e "s|@SOCKET@|unix:$sock|" -e "s|@CONTROL@|unix:$ctl|" \
-    "$here/$name.conf" > "$tmp/relaymilter.conf"
+    -e "s|@TMP@|$tmp|g" "$here/$name.conf" > "$tmp/relaymilter.conf"
 chmod 600 "$tmp/relaymilter.conf"
 "$RELAYMILTER" -c "$tmp/relaymilter.conf" -f 2> "$tmp/daemon.log" &
 pid=$!

@@ -2,12 +2,7 @@
 local tap = dofile(tapdir .. "/tap.lua")
 local before = tap.stats()
 
-local function rcpts(ip, macros, list)
-	local conn = tap.connect(ip, macros)
-	mt.mailfrom(conn, "<a@remote.test>")
-	for _, r in ipairs(list) do mt.rcptto(conn, r) end
-	mt.disconnect(conn)
-end
+local rcpts = tap.rcpts
 
 rcpts("203.0.113.9", nil, { "<a@remote.test>", "<b@remote.test>", "<c@example.com>" })
 rcpts("127.0.0.1", nil, { "<d@remote.test>" })

@@ -67,6 +67,25 @@ function tap.connect(ip, macros)
 	return conn
 end
 
+-- One transaction from ip (connect macros optional, {auth_authen} user
+-- optional) to rcpt; the RCPT reply must be want.
+function tap.rcpt(ip, macros, rcpt, want, desc, user)
+	local conn = tap.connect(ip, macros)
+	if user then mt.macro(conn, SMFIC_MAIL, "{auth_authen}", user) end
+	mt.mailfrom(conn, "<sender@remote.test>")
+	mt.rcptto(conn, rcpt)
+	tap.reply(conn, want, desc)
+	mt.disconnect(conn)
+end
+
+-- One transaction from ip to each recipient of list, replies unchecked.
+function tap.rcpts(ip, macros, list)
+	local conn = tap.connect(ip, macros)
+	mt.mailfrom(conn, "<a@remote.test>")
+	for _, r in ipairs(list) do mt.rcptto(conn, r) end
+	mt.disconnect(conn)
+end
+
 -- Run a shell command; returns its output and whether it exited 0.
 function tap.run(cmd)
 	local f = io.popen(cmd .. " 2>&1; echo \"exit=$?\"")

@@ -1,0 +1,303 @@
+/*
+ * pop: the daemon's POP-before-SMTP service. The store is opened once,
+ * at start, and lives until exit; milter threads read its pointer
+ * without a lock. Each pop.logs entry gets a follower thread whose lines
+ * go through the pure parsers of poplog.c; what they recognise, and what
+ * "relayctl pop add" says, is recorded with the current window. A purge
+ * thread drops expired LMDB entries once a minute.
+ */
+#include "config.h"
+
+#include <pthread.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "pop.h"
+#include "popfollow.h"
+#include "poplog.h"
+#include "stats.h"
+
+#define POP_POLL_MS	250
+#define POP_PURGE_S	60
+
+struct pop_feed {
+	const struct conf_poplog *pl;
+	struct popfollow *f;
+};
+
+static struct popstore *pop_st;
+static struct conf *pop_conf;		/* pins the pop.logs entries */
+static struct pop_feed *pop_feeds;
+static size_t pop_nfeeds;
+static pthread_t pop_purger;
+static int pop_purging;
+static pthread_mutex_t pop_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t pop_cond = PTHREAD_COND_INITIALIZER;
+static int pop_stopping;
+
+struct popstore *
+pop_store(void)
+{
+	return __atomic_load_n(&pop_st, __ATOMIC_ACQUIRE);
+}
+
+/* The LMDB directory and its files belong to the user we become. */
+static void
+pop_chown(const char *spec, const char *user)
+{
+	static const char *const files[] = { "", "/data.mdb", "/lock.mdb" };
+	struct passwd *pw;
+	char path[4200];
+	size_t i;
+
+	if (user == NULL || geteuid() != 0 || strncmp(spec, "lmdb:", 5) != 0 ||
+	    (pw = getpwnam(user)) == NULL)
+		return;
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(path, sizeof(path), "%s%s", spec + 5, files[i]);
+		if (chown(path, pw->pw_uid, pw->pw_gid) != 0)
+			log_msg(LOG_WARNING, "pop store %s: cannot give it to "
+			    "%s", path, user);
+	}
+}
+
+int
+pop_open(const struct conf *c, const char *user, char *err, size_t errlen)
+{
+	struct popstore *st;
+	const char *spec = conf_pop_store(c);
+
+	if (!conf_pop_needed(c))
+		return 0;
+	if (popstore_open(spec, c->pop_ipv6_prefix, &st, err, errlen) != 0)
+		return -1;
+	pop_chown(spec, user);
+	__atomic_store_n(&pop_st, st, __ATOMIC_RELEASE);
+	log_msg(LOG_INFO, "pop store %s open (window %d s, IPv6 clients by "
+	    "/%d)", popstore_kind(st), c->pop_window, c->pop_ipv6_prefix);
+	return 0;
+}
+
+static int
+pop_window(void)
+{
+	struct conf *c = conf_current();
+	int w = c != NULL ? c->pop_window : 300;
+
+	conf_unref(c);
+	return w;
+}
+
+int
+pop_record(const struct netaddr *a, const char *user, const char *source,
+    char *err, size_t errlen)
+{
+	struct popstore *st = pop_store();
+	char ip[64], u[POPLOG_USER_MAX * 4];
+
+	if (st == NULL) {
+		snprintf(err, errlen, "no POP login store is open (no listener "
+		    "enables pop_before_smtp)");
+		return -1;
+	}
+	if (popstore_add(st, a, user, time(NULL), pop_window(), err,
+	    errlen) != 0)
+		return -1;
+	stats_inc(STATS_POP_LOGINS);
+	log_msg(LOG_INFO, "pop login recorded: client=%s user=%s source=%s",
+	    netaddr_format(a, ip, sizeof(ip)),
+	    log_clean(user != NULL && *user ? user : "-", u, sizeof(u)),
+	    source);
+	return 0;
+}
+
+static int
+pop_protocols(void)
+{
+	struct conf *c = conf_current();
+	int p = c != NULL ? c->pop_protocols : CONF_POP_POP3;
+
+	conf_unref(c);
+	return p;
+}
+
+static void
+pop_feed_line(void *arg, const char *line, size_t len)
+{
+	struct pop_feed *feed = arg;
+	struct poplog_login l;
+	char err[256];
+
+	if (!poplog_parse(feed->pl, pop_protocols(), line, len, &l))
+		return;
+	if (pop_record(&l.addr, l.user, feed->pl->path, err, sizeof(err)) != 0)
+		log_msg(LOG_ERR, "pop log %s: login not recorded: %s",
+		    feed->pl->path, err);
+}
+
+static void *
+pop_purge_thread(void *arg)
+{
+	struct timespec ts;
+	int n;
+
+	(void)arg;
+	pthread_mutex_lock(&pop_lock);
+	while (!pop_stopping) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += POP_PURGE_S;
+		pthread_cond_timedwait(&pop_cond, &pop_lock, &ts);
+		if (pop_stopping)
+			break;
+		pthread_mutex_unlock(&pop_lock);
+		n = popstore_purge(pop_store(), time(NULL), pop_window());
+		if (n > 0)
+			log_msg(LOG_DEBUG, "pop store: %d expired logins purged",
+			    n);
+		pthread_mutex_lock(&pop_lock);
+	}
+	pthread_mutex_unlock(&pop_lock);
+	return NULL;
+}
+
+int
+pop_start(const struct conf *c, char *err, size_t errlen)
+{
+	size_t i;
+
+	if (pop_store() == NULL)
+		return 0;
+	pop_conf = conf_ref((struct conf *)c);
+	pop_feeds = calloc(c->pop_nlogs + 1, sizeof(*pop_feeds));
+	if (pop_feeds == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (i = 0; i < c->pop_nlogs; i++) {
+		pop_feeds[i].pl = &c->pop_logs[i];
+		pop_feeds[i].f = popfollow_start(c->pop_logs[i].path,
+		    POP_POLL_MS, pop_feed_line, &pop_feeds[i], err, errlen);
+		if (pop_feeds[i].f == NULL)
+			return -1;
+		pop_nfeeds++;
+	}
+	if (pthread_create(&pop_purger, NULL, pop_purge_thread, NULL) != 0) {
+		snprintf(err, errlen, "cannot start the pop purge thread");
+		return -1;
+	}
+	pop_purging = 1;
+	return 0;
+}
+
+void
+pop_stop(void)
+{
+	size_t i;
+
+	for (i = 0; i < pop_nfeeds; i++)
+		popfollow_stop(pop_feeds[i].f);
+	free(pop_feeds);
+	pop_feeds = NULL;
+	pop_nfeeds = 0;
+	if (pop_purging) {
+		pthread_mutex_lock(&pop_lock);
+		pop_stopping = 1;
+		pthread_cond_signal(&pop_cond);
+		pthread_mutex_unlock(&pop_lock);
+		pthread_join(pop_purger, NULL);
+		pop_purging = 0;
+	}
+	popstore_close(__atomic_exchange_n(&pop_st, NULL, __ATOMIC_ACQ_REL));
+	conf_unref(pop_conf);
+	pop_conf = NULL;
+}
+
+static int
+pop_list_one(void *arg, const struct popstore_entry *e)
+{
+	FILE *out = arg;
+	char u[POPLOG_USER_MAX * 4];
+	long long age = (long long)(time(NULL) - e->when);
+
+	fprintf(out, "%s user=%s age=%lld\n", e->key,
+	    log_clean(*e->user ? e->user : "-", u, sizeof(u)), age);
+	return 0;
+}
+
+/* The user name given to "pop add": printable, bounded. */
+static int
+pop_user_ok(const char *u)
+{
+	size_t n = strlen(u);
+
+	return n > 0 && n < POPLOG_USER_MAX && strpbrk(u, "\"\\") == NULL;
+}
+
+static int
+pop_ctl_usage_ok(int argc, char **argv)
+{
+	if (argc == 2)
+		return strcmp(argv[1], "list") == 0;
+	if (argc == 3 && strcmp(argv[1], "del") == 0)
+		return 1;
+	return (argc == 3 || argc == 4) && strcmp(argv[1], "add") == 0;
+}
+
+/* "pop add IP [USER]" and "pop del IP": 0, or -1 with err. */
+static int
+pop_ctl_addr(struct popstore *st, int argc, char **argv, FILE *out,
+    char *err, size_t errlen)
+{
+	struct netaddr a;
+	int rc;
+
+	if (netaddr_parse(argv[2], &a) != 0) {
+		snprintf(err, errlen, "%s: not an IP address", argv[2]);
+		return -1;
+	}
+	if (argv[1][0] == 'a') {
+		if (argc == 4 && !pop_user_ok(argv[3])) {
+			snprintf(err, errlen, "bad user name");
+			return -1;
+		}
+		return pop_record(&a, argc == 4 ? argv[3] : NULL, "relayctl",
+		    err, errlen);
+	}
+	rc = popstore_del(st, &a, err, errlen);
+	if (rc >= 0)
+		fprintf(out, "%s %s\n", rc ? "removed" : "absent", argv[2]);
+	return rc < 0 ? -1 : 0;
+}
+
+void
+pop_ctl(int argc, char **argv, FILE *out)
+{
+	struct popstore *st = pop_store();
+	char err[512];
+	int rc;
+
+	if (!pop_ctl_usage_ok(argc, argv)) {
+		fprintf(out, "error: usage: pop add IP [USER] | pop del IP | "
+		    "pop list\n");
+		return;
+	}
+	if (st == NULL) {
+		fprintf(out, "error: no POP login store is open (no listener "
+		    "enables pop_before_smtp)\n");
+		return;
+	}
+	if (strcmp(argv[1], "list") == 0)
+		rc = popstore_list(st, time(NULL), pop_window(), pop_list_one,
+		    out, err, sizeof(err));
+	else
+		rc = pop_ctl_addr(st, argc, argv, out, err, sizeof(err));
+	if (rc < 0)
+		fprintf(out, "error: %s\n", err);
+	else
+		fprintf(out, "ok\n");
+}

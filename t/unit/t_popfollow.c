@@ -1,0 +1,163 @@
+/*
+ * t_popfollow: the log follower on real files in a temporary directory:
+ * it starts at the end, sees appended lines, waits for an unfinished
+ * line, skips an over-long one, follows rename+create (reading what the
+ * old file got after the rename) and copytruncate, and waits for a file
+ * that went missing.
+ */
+#include "config.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../tap.h"
+#include "popfollow.h"
+#include "poplog.h"
+
+#define POLL_MS	20
+
+static pthread_mutex_t seen_lock = PTHREAD_MUTEX_INITIALIZER;
+static char seen[65536];
+
+static void
+on_line(void *arg, const char *line, size_t len)
+{
+	size_t n;
+
+	(void)arg;
+	pthread_mutex_lock(&seen_lock);
+	n = strlen(seen);
+	if (n + len + 2 < sizeof(seen)) {
+		memcpy(seen + n, line, len);
+		seen[n + len] = '|';
+		seen[n + len + 1] = '\0';
+	}
+	pthread_mutex_unlock(&seen_lock);
+}
+
+/* Wait (up to 2 s) until the lines seen are want; then clear them. */
+static void
+expect(const char *want, const char *what)
+{
+	char got[sizeof(seen)];
+	int i;
+
+	for (i = 0; i < 100; i++) {
+		pthread_mutex_lock(&seen_lock);
+		snprintf(got, sizeof(got), "%s", seen);
+		pthread_mutex_unlock(&seen_lock);
+		if (strcmp(got, want) == 0)
+			break;
+		usleep(20000);
+	}
+	/* Nothing more may arrive afterwards either. */
+	usleep(5 * POLL_MS * 1000);
+	pthread_mutex_lock(&seen_lock);
+	snprintf(got, sizeof(got), "%s", seen);
+	seen[0] = '\0';
+	pthread_mutex_unlock(&seen_lock);
+	tap_is_str(got, want, what);
+}
+
+static void
+append(const char *path, const char *text, const char *mode)
+{
+	FILE *f = fopen(path, mode);
+
+	if (f == NULL) {
+		printf("# cannot write %s\n", path);
+		return;
+	}
+	fputs(text, f);
+	fclose(f);
+}
+
+static void
+test_long_line(const char *log)
+{
+	char *big = malloc(POPLOG_LINE_MAX * 2 + 2);
+
+	if (big == NULL)
+		return;
+	memset(big, 'x', POPLOG_LINE_MAX * 2);
+	big[POPLOG_LINE_MAX * 2] = '\n';
+	big[POPLOG_LINE_MAX * 2 + 1] = '\0';
+	append(log, big, "a");
+	append(log, "after-long\n", "a");
+	expect("after-long|", "an over-long line is skipped, the next is read");
+	free(big);
+}
+
+static void
+test_rotation(const char *log, const char *old)
+{
+	/* rename + create, with a late line in the renamed file */
+	if (rename(log, old) != 0)
+		printf("# rename failed\n");
+	append(old, "late-in-old\n", "a");
+	usleep(4 * POLL_MS * 1000);
+	append(log, "first-in-new\n", "w");
+	expect("late-in-old|first-in-new|", "rename+create: the old file is "
+	    "read to its end, the new one from its start");
+	/* copytruncate */
+	append(log, "more\n", "a");
+	expect("more|", "line after rotation");
+	usleep(4 * POLL_MS * 1000);
+	append(log, "", "w");
+	usleep(4 * POLL_MS * 1000);
+	append(log, "after-truncate\n", "a");
+	expect("after-truncate|", "copytruncate: read again from the start");
+	/* missing for a while */
+	unlink(log);
+	unlink(old);
+	usleep(10 * POLL_MS * 1000);
+	append(log, "back-again\n", "w");
+	expect("back-again|", "a file missing for a while is read when it "
+	    "comes back");
+}
+
+int
+main(void)
+{
+	char dir[] = "/tmp/t_popfollow.XXXXXX", log[128], old[128], cmd[160];
+	char err[256];
+	struct popfollow *f;
+
+	if (mkdtemp(dir) == NULL) {
+		printf("Bail out! mkdtemp failed\n");
+		return 1;
+	}
+	snprintf(log, sizeof(log), "%s/mail.log", dir);
+	snprintf(old, sizeof(old), "%s/mail.log.1", dir);
+	append(log, "old-1\nold-2\n", "w");
+	f = popfollow_start(log, POLL_MS, on_line, NULL, err, sizeof(err));
+	if (f == NULL) {
+		printf("Bail out! %s\n", err);
+		return 1;
+	}
+	append(log, "new-1\nnew-2\n", "a");
+	expect("new-1|new-2|", "starts at the end: only new lines");
+	append(log, "part", "a");
+	expect("", "an unfinished line is not handed out");
+	append(log, "ial\n", "a");
+	expect("partial|", "the line once finished");
+	test_long_line(log);
+	test_rotation(log, old);
+	popfollow_stop(f);
+	tap_ok(1, "the follower stops");
+	/* A follower of a file that is not there yet reads it from 0. */
+	unlink(log);
+	f = popfollow_start(log, POLL_MS, on_line, NULL, err, sizeof(err));
+	append(log, "created-later\n", "w");
+	expect("created-later|", "a file missing at start is read from its "
+	    "start once it exists");
+	popfollow_stop(f);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		printf("# could not remove %s\n", dir);
+	return tap_done();
+}
