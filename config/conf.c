@@ -75,6 +75,7 @@ conf_free(struct conf *c)
 	free(c->pidfile);
 	domset_free(&c->local_domains);
 	netset_free(&c->lan);
+	conf_free_strv(c->local_transports, c->nlocal_transports);
 	for (i = 0; i < c->nservices; i++)
 		conf_free_policy(&c->services[i]);
 	free(c->services);

@@ -17,6 +17,15 @@
 #define CONF_DEFAULT_PATH	"/etc/relaymilter.conf"
 #define CONF_DEFAULT_SOCKET	"inet:8895@127.0.0.1"
 #define CONF_ERRLEN		1024
+/* local.transports when the key is absent: Postfix's local, virtual and
+ * LMTP delivery, Sendmail's local mailer */
+/*
+ * The MTA's names for delivery on this server: Postfix's local, virtual
+ * and LMTP transports and the usual pipe transports to Dovecot, maildrop
+ * and Cyrus; Sendmail's local, procmail and cyrusv2 mailers.
+ */
+#define CONF_LOCAL_TRANSPORTS	{ "local", "virtual", "lmtp", "dovecot", \
+	"maildrop", "cyrus", "procmail", "cyrusv2" }
 
 enum conf_on_error {
 	CONF_ON_ERROR_TEMPFAIL,
@@ -80,6 +89,10 @@ struct conf {
 
 	struct domset	 local_domains;	/* domains and domain_aliases */
 	struct netset	 lan;
+	/* local.transports: {rcpt_mailer} values that deliver here; none:
+	 * the routing cross-check is off (CONF_LOCAL_TRANSPORTS if absent) */
+	char		**local_transports;
+	size_t		 nlocal_transports;
 
 	struct relay_policy relay;
 	struct relay_policy *services;

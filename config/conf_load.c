@@ -21,7 +21,11 @@ struct loader {
 	char		*err;
 	size_t		 errlen;
 	struct conf	*c;
+	size_t		 warnings_dropped;	/* past CONF_WARNINGS_MAX */
 };
+
+/* Warnings kept per load; the rest are counted in one last line. */
+#define CONF_WARNINGS_MAX	16
 
 typedef int (*conf_item_fn)(struct loader *, const config_setting_t *,
     const char *, void *);
@@ -32,7 +36,7 @@ static const char *const keys_top[] = {
 	"relay", "services", "users", "auth", "pop", NULL
 };
 static const char *const keys_local[] = {
-	"domains", "domain_aliases", "lan", NULL
+	"domains", "domain_aliases", "lan", "transports", NULL
 };
 static const char *const keys_relay[] = {
 	"smtp_auth", "pop_before_smtp", "relay_for_non_local_senders",
@@ -126,17 +130,14 @@ conf_elem_line(const struct loader *L, const config_setting_t *s,
 	return l;
 }
 
-static int
-fail(struct loader *L, const config_setting_t *s, const char *fmt, ...)
+/* "file:line" of setting s, for messages. */
+static void
+conf_where(const struct loader *L, const config_setting_t *s, char *buf,
+    size_t len)
 {
-	char msg[CONF_ERRLEN];
 	const char *file = NULL;
 	int line = 0;
-	va_list ap;
 
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
 	/* Scalars inside arrays may carry no position: use the parent's. */
 	for (; s != NULL; s = config_setting_parent(s)) {
 		line = config_setting_source_line(s);
@@ -146,9 +147,70 @@ fail(struct loader *L, const config_setting_t *s, const char *fmt, ...)
 	}
 	if (s != NULL && line > 0)
 		line = conf_elem_line(L, s, file ? file : L->name, line);
-	snprintf(L->err, L->errlen, "%s:%d: %s", file ? file : L->name, line,
-	    msg);
+	snprintf(buf, len, "%s:%d", file ? file : L->name, line);
+}
+
+static int
+fail(struct loader *L, const config_setting_t *s, const char *fmt, ...)
+{
+	char msg[CONF_ERRLEN], pos[900];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	conf_where(L, s, pos, sizeof(pos));
+	snprintf(L->err, L->errlen, "%s: %s", pos, msg);
 	return -1;
+}
+
+/* Append a copy of s to the string vector *v of *n entries. */
+static int
+strv_add(char ***v, size_t *n, const char *s)
+{
+	char **nv = realloc(*v, (*n + 1) * sizeof(*nv));
+
+	if (nv == NULL)
+		return -1;
+	*v = nv;
+	if ((nv[*n] = strdup(s)) == NULL)
+		return -1;
+	(*n)++;
+	return 0;
+}
+
+/* Keep msg in c->warnings (logged at start and reload, shown by -n). */
+static void
+add_warning(struct loader *L, const char *msg)
+{
+	if (L->c->nwarnings >= CONF_WARNINGS_MAX)
+		L->warnings_dropped++;
+	else
+		(void)strv_add(&L->c->warnings, &L->c->nwarnings, msg);
+}
+
+/* A legal but risky setting: "file:line: message" as a warning. */
+static void
+warn(struct loader *L, const config_setting_t *s, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+warn(struct loader *L, const config_setting_t *s, const char *fmt, ...)
+{
+	char msg[CONF_ERRLEN], pos[900], line[CONF_ERRLEN + 904];
+	va_list ap;
+
+	/* Past the cap only count: finding the line rereads the file. */
+	if (L->c->nwarnings >= CONF_WARNINGS_MAX) {
+		L->warnings_dropped++;
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	conf_where(L, s, pos, sizeof(pos));
+	snprintf(line, sizeof(line), "%s: %s", pos, msg);
+	add_warning(L, line);
 }
 
 static int
@@ -327,6 +389,38 @@ conf_numeric_tld(const char *v)
 	return 1;
 }
 
+/* fc00::/7 (unique local) and fe80::/10 (link-local) never route. */
+static int
+conf_net_private6(const struct cidr *c)
+{
+	return (c->len >= 7 && (c->addr.a[0] & 0xfe) == 0xfc) ||
+	    (c->len >= 10 && c->addr.a[0] == 0xfe &&
+	    (c->addr.a[1] & 0xc0) == 0x80);
+}
+
+/*
+ * Wide networks are legal but risky: in always_allow_from shorter than
+ * /16 (IPv4) or /32 (IPv6), in local.lan shorter than /8 (IPv4) or /32
+ * (IPv6 outside the private ranges).
+ */
+static void
+warn_wide_net(struct loader *L, const config_setting_t *e,
+    const struct netlist_arg *a, const char *v, const struct cidr *c)
+{
+	int v4 = c->addr.family == AF_INET, allow = a->names != NULL;
+	unsigned min = allow ? (v4 ? 16 : 32) : (v4 ? 8 : 32);
+
+	if (c->len >= min || (!allow && !v4 && conf_net_private6(c)))
+		return;
+	if (allow)
+		warn(L, e, "%s: \"%s\" is wider than /%u: every client in it "
+		    "may relay whatever the other controls say; list the "
+		    "hosts you mean", a->key, v, min);
+	else
+		warn(L, e, "%s: \"%s\" is wider than /%u: every client in it "
+		    "counts as the LAN and may relay", a->key, v, min);
+}
+
 static int
 item_net(struct loader *L, const config_setting_t *e, const char *v,
     void *arg)
@@ -350,6 +444,7 @@ item_net(struct loader *L, const config_setting_t *e, const char *v,
 		    "open relay); list the networks you mean", a->key, v);
 	if (netset_add(a->nets, &c) != 0)
 		return nomem(L, e);
+	warn_wide_net(L, e, a, v, &c);
 	return 0;
 }
 
@@ -371,6 +466,43 @@ item_dom(struct loader *L, const config_setting_t *e, const char *v,
 	return 0;
 }
 
+/* A local.transports entry: an MTA transport or mailer name. */
+static int
+item_transport(struct loader *L, const config_setting_t *e, const char *v,
+    void *arg)
+{
+	struct conf *c = L->c;
+	size_t i;
+
+	(void)arg;
+	if (*v == '\0' || strlen(v) > 64 || strspn(v, "abcdefghijklmnopqrstu"
+	    "vwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-*+") != strlen(v))
+		return fail(L, e, "local.transports: \"%s\" is not a transport "
+		    "name (as in master.cf, or a Sendmail mailer)", v);
+	for (i = 0; i < c->nlocal_transports; i++)
+		if (strcasecmp(c->local_transports[i], v) == 0)
+			return 0;
+	if (strv_add(&c->local_transports, &c->nlocal_transports, v) != 0)
+		return nomem(L, e);
+	return 0;
+}
+
+static int
+load_transports(struct loader *L, const config_setting_t *g)
+{
+	static const char *const dflt[] = CONF_LOCAL_TRANSPORTS;
+	size_t i;
+
+	if (g != NULL && config_setting_get_member(g, "transports") != NULL)
+		return get_strlist(L, g, "transports", item_transport, NULL) < 0 ?
+		    -1 : 0;
+	for (i = 0; i < sizeof(dflt) / sizeof(dflt[0]); i++)
+		if (strv_add(&L->c->local_transports,
+		    &L->c->nlocal_transports, dflt[i]) != 0)
+			return nomem(L, g);
+	return 0;
+}
+
 static int
 load_local(struct loader *L, const config_setting_t *root)
 {
@@ -381,6 +513,8 @@ load_local(struct loader *L, const config_setting_t *root)
 	int rc;
 
 	g = get_group(L, root, "local", keys_local, &rc);
+	if (rc < 0 || load_transports(L, g) != 0)
+		return -1;
 	if (g == NULL)
 		return rc;
 	d.key = "local.domains";
@@ -477,6 +611,17 @@ load_policy_keys(struct loader *L, const config_setting_t *grp,
 		d.key = key;
 		if (get_strlist(L, grp, "always_allow_to", item_dom, &d) < 0)
 			return -1;
+	}
+	/* Step 5 with the LAN check off: only the (forgeable) sender left. */
+	if (p->relay_for_client_machines && !p->smtp_auth &&
+	    !p->pop_before_smtp) {
+		s = config_setting_get_member(grp, "relay_for_client_machines");
+		warn(L, s != NULL ? s : grp, "%s: relay_for_client_machines is "
+		    "on and neither smtp_auth nor pop_before_smtp is: %s",
+		    where, p->relay_for_non_local_senders ? "any client may "
+		    "relay to anywhere (an open relay)" : "any client that "
+		    "writes a local sender in MAIL FROM may relay (the sender "
+		    "is not verified)");
 	}
 	return 0;
 }
@@ -602,7 +747,7 @@ warn_readable(struct loader *L, const config_setting_t *e)
 {
 	const char *file = config_setting_source_file(e);
 	const char *slash = strrchr(L->name, '/');
-	char path[900], msg[CONF_ERRLEN], **w;
+	char path[900], msg[CONF_ERRLEN];
 	struct stat st;
 
 	if (file == NULL)
@@ -621,12 +766,7 @@ warn_readable(struct loader *L, const config_setting_t *e)
 	snprintf(msg, sizeof(msg), "%s: holds plaintext passwords and is "
 	    "readable by others (chmod o-r, or move users to an @include "
 	    "file with mode 0600)", path);
-	w = realloc(L->c->warnings, (L->c->nwarnings + 1) * sizeof(*w));
-	if (w == NULL)
-		return;
-	L->c->warnings = w;
-	if ((w[L->c->nwarnings] = strdup(msg)) != NULL)
-		L->c->nwarnings++;
+	add_warning(L, msg);
 }
 
 static int
@@ -668,7 +808,6 @@ item_mech(struct loader *L, const config_setting_t *e, const char *v,
 {
 	struct conf *c = L->c;
 	const char *const *m;
-	char **nv;
 	size_t i;
 
 	(void)arg;
@@ -681,14 +820,9 @@ item_mech(struct loader *L, const config_setting_t *e, const char *v,
 	for (i = 0; i < c->auth_nmechanisms; i++)
 		if (strcmp(c->auth_mechanisms[i], *m) == 0)
 			return 0;
-	nv = realloc(c->auth_mechanisms, (i + 1) * sizeof(*nv));
-	if (nv == NULL)
-		return nomem(L, e);
-	c->auth_mechanisms = nv;
 	/* Stored upper case: mechanism names are compared exactly later. */
-	if ((nv[i] = strdup(*m)) == NULL)
+	if (strv_add(&c->auth_mechanisms, &c->auth_nmechanisms, *m) != 0)
 		return nomem(L, e);
-	c->auth_nmechanisms++;
 	return 0;
 }
 
@@ -850,6 +984,10 @@ load_top(struct loader *L, const config_setting_t *root)
 	    get_str(L, root, "pidfile", &c->pidfile) < 0 ||
 	    get_bool(L, root, "dry_run", &c->dry_run) < 0)
 		return -1;
+	if (c->dry_run)
+		warn(L, config_setting_get_member(root, "dry_run"), "dry_run is "
+		    "on: nothing is refused, refusals are only logged as "
+		    "\"would reject\"");
 	rc = get_str(L, root, "on_error", &onerr);
 	if (rc < 0)
 		return -1;
@@ -876,7 +1014,7 @@ struct conf *
 conf_build(config_t *cfg, const char *name, const char *text, char *err,
     size_t errlen)
 {
-	struct loader L = { name, text, err, errlen, NULL };
+	struct loader L = { name, text, err, errlen, NULL, 0 };
 	const config_setting_t *root = config_root_setting(cfg);
 	struct conf *c;
 
@@ -899,6 +1037,13 @@ conf_build(config_t *cfg, const char *name, const char *text, char *err,
 	    load_pop(&L, root) != 0) {
 		conf_free(c);
 		return NULL;
+	}
+	if (L.warnings_dropped > 0) {
+		char msg[128];
+
+		snprintf(msg, sizeof(msg), "%zu more warnings like these not "
+		    "shown", L.warnings_dropped);
+		(void)strv_add(&c->warnings, &c->nwarnings, msg);
 	}
 	return c;
 }

@@ -27,7 +27,6 @@
 
 static int authsvc_dovecot_fd = -1, authsvc_saslauthd_fd = -1;
 static char authsvc_paths[2][108];
-static int authsvc_sasl_ready;
 
 static int
 authsvc_bind(const char *spec, const struct conf *c, int *fd, char *path,
@@ -53,7 +52,6 @@ authsvc_open(const struct conf *c, char *err, size_t errlen)
 		return 0;
 	if (saslsrv_init(err, errlen) != 0)
 		return -1;
-	authsvc_sasl_ready = 1;
 	if (authsvc_bind(c->auth_dovecot, c, &authsvc_dovecot_fd,
 	    authsvc_paths[0], err, errlen) != 0 ||
 	    authsvc_bind(c->auth_saslauthd, c, &authsvc_saslauthd_fd,
@@ -81,11 +79,13 @@ authsvc_close(void)
 {
 	int i;
 
+	/*
+	 * GNU SASL is not released: client threads may still be finishing
+	 * an exchange while the process exits.
+	 */
 	for (i = 0; i < 2; i++)
 		if (authsvc_paths[i][0] != '\0')
 			unlink(authsvc_paths[i]);
-	if (authsvc_sasl_ready)
-		saslsrv_done();
 }
 
 static void

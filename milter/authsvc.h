@@ -22,7 +22,7 @@ int authsvc_open(const struct conf *c, char *err, size_t errlen);
 /* authsvc_start -- serve the sockets opened by authsvc_open. Returns 0/-1. */
 int authsvc_start(void);
 
-/* authsvc_close -- remove the unix socket files and release GNU SASL. */
+/* authsvc_close -- remove the unix socket files. */
 void authsvc_close(void);
 
 /*

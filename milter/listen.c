@@ -44,6 +44,25 @@ listen_unix_path(const char *spec)
 	return NULL;
 }
 
+int
+listen_unix_in_use(const char *path)
+{
+	struct sockaddr_un sun;
+	int fd, used;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun.sun_path))
+		return 0;
+	strcpy(sun.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return 0;
+	used = connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0;
+	close(fd);
+	return used;
+}
+
 static int
 listen_unix(const char *path, int mode, const char *group, char *err,
     size_t errlen)
@@ -58,18 +77,11 @@ listen_unix(const char *path, int mode, const char *group, char *err,
 		return -1;
 	}
 	strcpy(sun.sun_path, path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
 	/* Never steal the socket of a daemon that is still running. */
-	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0) {
-		close(fd);
+	if (listen_unix_in_use(path)) {
 		snprintf(err, errlen, "%s is in use by a running daemon", path);
 		return -1;
 	}
-	close(fd);
 	unlink(path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || bind(fd, (struct sockaddr *)&sun, sizeof(sun)) != 0 ||

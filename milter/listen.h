@@ -30,6 +30,12 @@ int listen_open(const char *spec, int mode, const char *group, char *err,
 int listen_start(int fd, listen_handler handler, void *arg, int max_clients,
     int timeout_s);
 
+/*
+ * listen_unix_in_use -- 1 if a process accepts connections on the unix
+ * socket at path (so it must not be replaced), else 0.
+ */
+int listen_unix_in_use(const char *path);
+
 /* listen_unix_path -- the path of a "unix:" or "local:" spec, or NULL. */
 const char *listen_unix_path(const char *spec);
 

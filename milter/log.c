@@ -1,7 +1,8 @@
 /*
- * log: syslog plus an optional copy on stderr. A line is formatted once
- * and written with a single write(2), so lines from different threads
- * never interleave.
+ * log: one logger, to syslog when daemonized and to stderr in the
+ * foreground (where systemd's journal or the administrator reads it).
+ * A stderr line is formatted once and written with a single write(2), so
+ * lines from different threads never interleave.
  */
 #include "config.h"
 
@@ -14,6 +15,7 @@
 #include "log.h"
 
 static int log_stderr;
+static long log_pid;	/* cached: a getpid per line costs a system call */
 static char log_ident[64] = "relaymilter";
 
 void
@@ -21,7 +23,16 @@ log_init(const char *ident, int to_stderr)
 {
 	snprintf(log_ident, sizeof(log_ident), "%s", ident);
 	log_stderr = to_stderr;
+	log_pid = (long)getpid();
+	if (!to_stderr)
+		openlog(log_ident, LOG_PID | LOG_NDELAY, LOG_MAIL);
+}
+
+void
+log_to_syslog(void)
+{
 	openlog(log_ident, LOG_PID | LOG_NDELAY, LOG_MAIL);
+	log_stderr = 0;
 }
 
 static const char *
@@ -49,14 +60,15 @@ log_msg(int prio, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	syslog(prio, "%s", msg);
-	if (!log_stderr)
+	if (!log_stderr) {
+		syslog(prio, "%s", msg);
 		return;
+	}
 	now = time(NULL);
 	localtime_r(&now, &tm);
 	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
 	n = snprintf(line, sizeof(line), "%s %s[%ld]: %s%s%s\n", ts,
-	    log_ident, (long)getpid(),
+	    log_ident, log_pid,
 	    prio <= LOG_WARNING ? log_level(prio) : "",
 	    prio <= LOG_WARNING ? ": " : "", msg);
 	if (n > (int)sizeof(line) - 1)

@@ -1,7 +1,8 @@
 /*
- * log: the one logger. Lines go to syslog (facility mail) and, in the
- * foreground, also to stderr with a timestamp, so that a test or an
- * administrator without a syslog daemon still sees every decision.
+ * log: the one logger. Lines go to syslog (facility mail) when the daemon
+ * runs in the background, and to stderr with a timestamp in the
+ * foreground (-f, systemd), so that nothing is lost without a syslog
+ * daemon and nothing is written twice.
  */
 #ifndef RELAYMILTER_LOG_H
 #define RELAYMILTER_LOG_H
@@ -10,10 +11,13 @@
 #include <syslog.h>
 
 /*
- * log_init -- start logging as ident; to_stderr also copies every line
- * to stderr. Call once before threads start.
+ * log_init -- start logging as ident: to stderr if to_stderr, else to
+ * syslog. log_to_syslog may switch later. Call before threads start.
  */
 void log_init(const char *ident, int to_stderr);
+
+/* log_to_syslog -- from now on log to syslog (after daemonizing). */
+void log_to_syslog(void);
 
 /* log_msg -- log one line at priority prio (LOG_INFO, ...). Thread-safe. */
 void log_msg(int prio, const char *fmt, ...)

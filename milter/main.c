@@ -171,14 +171,14 @@ main_describe(const struct conf *c)
 	    c->nservices, c->nusers, c->dry_run ? " dry_run=yes" : "");
 }
 
+/*
+ * Everything before the config is installed: sockets, daemonizing, the
+ * pidfile, the POP store, dropping privileges. Returns an exit code.
+ */
 static int
-main_serve(struct conf *c, int foreground)
+main_setup(struct conf *c, int foreground, char **pidfile)
 {
-	static sigset_t set;
-	sigset_t stop;
-	char err[CONF_ERRLEN], *pidfile;
-	pthread_t tid;
-	int rc;
+	char err[CONF_ERRLEN];
 
 	main_describe(c);
 	main_log_warnings(c);
@@ -198,9 +198,11 @@ main_serve(struct conf *c, int foreground)
 		log_msg(LOG_ERR, "cannot daemonize: %s", strerror(errno));
 		return EX_OSERR;
 	}
-	/* c is handed to conf_install below and may be freed by a reload. */
-	pidfile = c->pidfile != NULL ? strdup(c->pidfile) : NULL;
-	if (pidfile != NULL && main_write_pidfile(pidfile) != 0)
+	if (!foreground)
+		log_to_syslog();
+	/* c is handed to conf_install later and may be freed by a reload. */
+	*pidfile = c->pidfile != NULL ? strdup(c->pidfile) : NULL;
+	if (*pidfile != NULL && main_write_pidfile(*pidfile) != 0)
 		return EX_CANTCREAT;
 	if (pop_open(c, c->user, err, sizeof(err)) != 0) {
 		log_msg(LOG_ERR, "%s", err);
@@ -208,9 +210,18 @@ main_serve(struct conf *c, int foreground)
 	}
 	if (c->user != NULL && main_drop_privileges(c->user) != 0)
 		return EX_NOUSER;
-	reload_init(main_conffile, c);
-	conf_ref(c);	/* for pop_start: a reload may replace c before it */
-	conf_install(c);
+	return EX_OK;
+}
+
+/* Start the signal, control, auth and POP threads. Returns an exit code. */
+static int
+main_threads(struct conf *c)
+{
+	static sigset_t set;
+	char err[CONF_ERRLEN];
+	sigset_t stop;
+	pthread_t tid;
+
 	/*
 	 * Every thread must block the stop signals that libmilter's own
 	 * signal thread waits for, or a thread created before smfi_main
@@ -228,32 +239,52 @@ main_serve(struct conf *c, int foreground)
 		log_msg(LOG_ERR, "cannot start the signal thread");
 		return EX_OSERR;
 	}
+	pthread_detach(tid);
 	if (ctl_start() != 0 || authsvc_start() != 0) {
 		log_msg(LOG_ERR, "cannot start the control or auth threads");
 		return EX_OSERR;
 	}
-	rc = pop_start(c, err, sizeof(err));
-	conf_unref(c);
-	if (rc != 0) {
+	if (pop_start(c, err, sizeof(err)) != 0) {
 		log_msg(LOG_ERR, "%s", err);
 		return EX_OSERR;
 	}
-	log_msg(LOG_INFO, "ready");
-	rc = mlfi_run();
+	return EX_OK;
+}
+
+static int
+main_serve(struct conf *c, int foreground)
+{
+	char *pidfile = NULL;
+	int rc;
+
+	rc = main_setup(c, foreground, &pidfile);
+	if (rc != EX_OK) {
+		conf_unref(c);
+		free(pidfile);
+		return rc;
+	}
+	reload_init(main_conffile, c);
+	conf_ref(c);	/* for pop_start: a reload may replace c before it */
+	conf_install(c);
+	rc = main_threads(c);
+	conf_unref(c);
+	if (rc == EX_OK) {
+		log_msg(LOG_INFO, "ready");
+		rc = mlfi_run() == 0 ? EX_OK : EX_SOFTWARE;
+		if (rc != EX_OK)
+			log_msg(LOG_ERR, "libmilter stopped with an error");
+	}
 	ctl_close();
 	authsvc_close();
 	pop_stop();
 	if (pidfile != NULL)
 		unlink(pidfile);
 	free(pidfile);
-	if (rc != 0) {
-		log_msg(LOG_ERR, "libmilter stopped with an error");
-		return EX_SOFTWARE;
-	}
-	log_msg(LOG_INFO, "stopped");
+	if (rc == EX_OK)
+		log_msg(LOG_INFO, "stopped");
 	/* Connections are gone: release the config so leak checkers see none. */
 	conf_install(NULL);
-	return EX_OK;
+	return rc;
 }
 
 enum { OPT_EXPLAIN = 256, OPT_CLIENT, OPT_CLIENT_NAME, OPT_DAEMON_NAME,

@@ -17,6 +17,7 @@
 #include <libmilter/mfapi.h>
 
 #include "addr.h"
+#include "listen.h"
 #include "log.h"
 #include "mlfi.h"
 #include "policy.h"
@@ -42,12 +43,68 @@ struct mlfi_conn {
 /* Macros asked of the MTA, per stage. */
 static char mlfi_macros_connect[] =
     "{daemon_name} {client_addr} {client_name} {client_resolve} j";
-static char mlfi_macros_envfrom[] = "{auth_authen} {auth_type} i";
+/* {mail_addr} is always defined at MAIL: its absence shows that the MTA
+ * ignores this list, so that a missing {auth_authen} proves nothing. */
+static char mlfi_macros_envfrom[] = "{auth_authen} {auth_type} i {mail_addr}";
 static char mlfi_macros_envrcpt[] = "i {rcpt_mailer}";
 
 static unsigned long mlfi_nr_wanted = SMFIP_NR_CONN | SMFIP_NR_MAIL;
 static unsigned long mlfi_skip_wanted = SMFIP_NOHELO | SMFIP_NOHDRS |
     SMFIP_NOEOH | SMFIP_NOBODY | SMFIP_NOUNKNOWN;
+
+/*
+ * Macros the MTA fails to send are reported once per process, loudly,
+ * with the lines that make Postfix and Sendmail send them.
+ */
+enum mlfi_missing {
+	MLFI_MISSING_DAEMON_NAME,
+	MLFI_MISSING_MAIL_MACROS,
+	MLFI_MISSING_AUTH_AUTHEN,
+	MLFI_MISSING_RCPT_MAILER,
+	MLFI_MISSING_COUNT
+};
+
+static int mlfi_missing_told[MLFI_MISSING_COUNT];
+
+static const char mlfi_fix_connect[] = "Postfix main.cf: "
+    "milter_connect_macros = j {daemon_name} {daemon_addr} v _ "
+    "{client_addr} {client_name} {client_ptr} (and "
+    "-o milter_macro_daemon_name=NAME per listener in master.cf); "
+    "Sendmail .mc: define(`confMILTER_MACROS_CONNECT', ``j, _, "
+    "{daemon_name}, {if_name}, {if_addr}, {client_addr}, {client_name}, "
+    "{client_resolve}, {client_port}'') and Name=NAME in each "
+    "DAEMON_OPTIONS";
+static const char mlfi_fix_mail[] = "Postfix main.cf: "
+    "milter_mail_macros = i {auth_type} {auth_authen} {auth_author} "
+    "{mail_addr} {mail_host} {mail_mailer}; Sendmail .mc: "
+    "define(`confMILTER_MACROS_ENVFROM', ``i, {auth_type}, {auth_authen}, "
+    "{auth_ssf}, {auth_author}, {mail_mailer}, {mail_host}, {mail_addr}'')";
+static const char mlfi_fix_rcpt[] = "Postfix main.cf: "
+    "milter_rcpt_macros = i {rcpt_addr} {rcpt_host} {rcpt_mailer}; "
+    "Sendmail .mc: define(`confMILTER_MACROS_ENVRCPT', ``i, {rcpt_mailer}, "
+    "{rcpt_host}, {rcpt_addr}'')";
+
+static void
+mlfi_missing(enum mlfi_missing which, const char *what, const char *fix)
+{
+	if (__atomic_exchange_n(&mlfi_missing_told[which], 1,
+	    __ATOMIC_RELAXED) != 0)
+		return;
+	log_msg(LOG_ERR, "MTA configuration: %s. Add to the MTA's "
+	    "configuration: %s. (Said once per process.)", what, fix);
+}
+
+/* Whether some listener's policy reads {auth_authen}. */
+static int
+mlfi_auth_needed(const struct conf *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nservices; i++)
+		if (c->services[i].smtp_auth)
+			return 1;
+	return c->relay.smtp_auth;
+}
 
 static struct mlfi_conn *
 mlfi_conn_get(SMFICTX *ctx)
@@ -141,12 +198,41 @@ mlfi_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
 	else
 		mlfi_copy(cc->client_ip, sizeof(cc->client_ip), "unknown");
 	mlfi_client_name(ctx, cc, hostname);
-	mlfi_copy(cc->service, sizeof(cc->service),
-	    smfi_getsymval(ctx, "{daemon_name}"));
+	v = smfi_getsymval(ctx, "{daemon_name}");
+	if (v == NULL && cc->conf->nservices > 0)
+		mlfi_missing(MLFI_MISSING_DAEMON_NAME, "it sent no "
+		    "{daemon_name} at connect, but relaymilter.conf has "
+		    "services: every listener gets the top-level relay policy",
+		    mlfi_fix_connect);
+	mlfi_copy(cc->service, sizeof(cc->service), v);
 	cc->rp = conf_service(cc->conf, cc->service);
 	cc->stats_slot = stats_service_slot(cc->service);
 	stats_inc(STATS_CONNECTIONS);
 	return mlfi_continue(cc, SMFIP_NR_CONN);
+}
+
+/*
+ * {auth_authen} is absent for an unauthenticated client, so its absence
+ * alone proves nothing; what can be checked is that the MTA sends the
+ * MAIL list at all ({mail_addr}), and that {auth_type} comes with it.
+ */
+static void
+mlfi_check_mail_macros(SMFICTX *ctx)
+{
+	const char *type = smfi_getsymval(ctx, "{auth_type}");
+
+	if (smfi_getsymval(ctx, "{mail_addr}") == NULL && type == NULL &&
+	    smfi_getsymval(ctx, "{auth_authen}") == NULL)
+		mlfi_missing(MLFI_MISSING_MAIL_MACROS, "it does not send the "
+		    "MAIL FROM macros relaymilter asks for (no {mail_addr}), "
+		    "but smtp_auth is on: {auth_authen} may never arrive, and "
+		    "authenticated clients would be refused relaying",
+		    mlfi_fix_mail);
+	else if (type != NULL && type[0] != '\0' &&
+	    smfi_getsymval(ctx, "{auth_authen}") == NULL)
+		mlfi_missing(MLFI_MISSING_AUTH_AUTHEN, "it sent {auth_type} "
+		    "but no {auth_authen} at MAIL FROM: authenticated clients "
+		    "are refused relaying", mlfi_fix_mail);
 }
 
 static sfsistat
@@ -162,6 +248,8 @@ mlfi_envfrom(SMFICTX *ctx, char **argv)
 	cc->have_sender = 1;
 	mlfi_copy(cc->auth_user, sizeof(cc->auth_user),
 	    smfi_getsymval(ctx, "{auth_authen}"));
+	if (mlfi_auth_needed(cc->conf))
+		mlfi_check_mail_macros(ctx);
 	return mlfi_continue(cc, SMFIP_NR_MAIL);
 }
 
@@ -184,6 +272,30 @@ mlfi_log(const struct mlfi_conn *cc, const char *qid, const char *what,
 	    cc->sender_raw[0] == '<' ? "" : "<", s,
 	    cc->sender_raw[0] == '<' ? "" : ">", svc,
 	    u[0] ? " user=" : "", u);
+}
+
+/*
+ * A local domain the MTA relays: logged as a warning of its own, before
+ * the decision line (which names the step that decided).
+ */
+static void
+mlfi_log_mismatch(const struct mlfi_conn *cc, const char *qid,
+    const char *rcpt, const char *mailer, const struct policy_decision *d)
+{
+	char r[300], m[100], svc[100];
+
+	stats_inc(STATS_ROUTING_MISMATCH);
+	log_clean(rcpt, r, sizeof(r));
+	log_clean(mailer, m, sizeof(m));
+	log_clean(cc->service[0] ? cc->service : "-", svc, sizeof(svc));
+	log_msg(LOG_WARNING, "%s: mismatch rcpt=%s%s%s rule=%s mailer=%s "
+	    "client=[%s] service=%s: a local domain, but the MTA delivers it "
+	    "with \"%s\", not a transport of local.transports: judged as "
+	    "relaying (%s rule=%s); make local.domains match the MTA's own "
+	    "domains, or list the transport in local.transports", qid,
+	    rcpt[0] == '<' ? "" : "<", r, rcpt[0] == '<' ? "" : ">",
+	    policy_rule_name(RULE_ROUTING_MISMATCH), m, cc->client_ip, svc, m,
+	    policy_verdict_name(d->verdict), policy_rule_name(d->rule));
 }
 
 /* The reply text with '%' doubled: libmilter reads it as a format. */
@@ -247,6 +359,11 @@ mlfi_envrcpt(SMFICTX *ctx, char **argv)
 	req.auth_user = cc->auth_user[0] ? cc->auth_user : NULL;
 	req.sender = &cc->sender;
 	req.rcpt = &rcpt;
+	req.rcpt_mailer = smfi_getsymval(ctx, "{rcpt_mailer}");
+	if (req.rcpt_mailer == NULL && cc->conf->nlocal_transports > 0)
+		mlfi_missing(MLFI_MISSING_RCPT_MAILER, "it sends no "
+		    "{rcpt_mailer} at RCPT TO: the routing cross-check "
+		    "(local.transports) is off", mlfi_fix_rcpt);
 	req.now = time(NULL);
 	req.pop = popstore_policy;
 	req.pop_ctx = pop_store();
@@ -257,6 +374,8 @@ mlfi_envrcpt(SMFICTX *ctx, char **argv)
 	qid = smfi_getsymval(ctx, "i");
 	if (qid == NULL || qid[0] == '\0')
 		qid = "NOQUEUE";
+	if (d.routing_mismatch)
+		mlfi_log_mismatch(cc, qid, argv[0], req.rcpt_mailer, &d);
 	if (d.verdict == POLICY_ACCEPT) {
 		mlfi_log(cc, qid, "accept", argv[0], d.rule);
 		return SMFIS_CONTINUE;
@@ -348,6 +467,16 @@ mlfi_setup(const struct conf *c, char *err, size_t errlen)
 	if (smfi_register(mlfi_desc) == MI_FAILURE) {
 		snprintf(err, errlen, "libmilter refused to register the "
 		    "filter");
+		return -1;
+	}
+	/*
+	 * libmilter removes whatever is at a unix socket path: make sure it
+	 * is not the live socket of a running daemon before it does.
+	 */
+	if (listen_unix_path(c->socket) != NULL &&
+	    listen_unix_in_use(listen_unix_path(c->socket))) {
+		snprintf(err, errlen, "socket %s is in use by a running daemon",
+		    c->socket);
 		return -1;
 	}
 	if (smfi_setconn(c->socket) == MI_FAILURE) {

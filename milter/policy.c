@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "policy.h"
 
@@ -23,6 +24,7 @@ static const char *const rule_names[RULE_COUNT] = {
 	[RULE_OUTSIDE_LAN] = "outside-lan",
 	[RULE_SERIAL] = "serial",
 	[RULE_ERROR] = "error",
+	[RULE_ROUTING_MISMATCH] = "routing-mismatch",
 };
 
 const char *
@@ -56,6 +58,27 @@ policy_local_domain(const struct conf *c, const struct addr *a)
 {
 	return a->kind == ADDR_PLAIN && domset_match(&c->local_domains,
 	    a->domain);
+}
+
+/*
+ * The MTA delivers a recipient of a local domain with a transport that is
+ * not local: its own routing says relaying. "error" and "discard" deliver
+ * nowhere (Postfix answers "error" for virtual alias domains), and an
+ * unknown mailer (NULL, "") or an empty local.transports checks nothing.
+ */
+static int
+policy_routing_mismatch(const struct conf *c, const char *mailer)
+{
+	size_t i;
+
+	if (mailer == NULL || mailer[0] == '\0' || c->nlocal_transports == 0 ||
+	    strcasecmp(mailer, "error") == 0 ||
+	    strcasecmp(mailer, "discard") == 0)
+		return 0;
+	for (i = 0; i < c->nlocal_transports; i++)
+		if (strcasecmp(mailer, c->local_transports[i]) == 0)
+			return 0;
+	return 1;
 }
 
 static int
@@ -141,9 +164,20 @@ policy_decide(const struct conf *c, const struct relay_policy *rp,
 {
 	const struct addr *rcpt = req->rcpt;
 
-	if (rcpt->kind == ADDR_POSTMASTER || policy_local_domain(c, rcpt)) {
+	out->routing_mismatch = 0;
+	/* A bare <postmaster> goes where the MTA says: the client cannot
+	 * steer it, so only domains are checked against the routing. */
+	if (rcpt->kind == ADDR_POSTMASTER) {
 		decide(out, POLICY_ACCEPT, RULE_LOCAL, NULL);
 		return;
+	}
+	if (policy_local_domain(c, rcpt)) {
+		if (!policy_routing_mismatch(c, req->rcpt_mailer)) {
+			decide(out, POLICY_ACCEPT, RULE_LOCAL, NULL);
+			return;
+		}
+		/* Judged as the relaying it is: steps 2 to 5. */
+		out->routing_mismatch = 1;
 	}
 	if (policy_client_allowed(rp, req)) {
 		decide(out, POLICY_ACCEPT, RULE_ALWAYS_ALLOW_FROM, NULL);

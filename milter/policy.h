@@ -32,6 +32,7 @@ enum policy_rule {
 	RULE_OUTSIDE_LAN,
 	RULE_SERIAL,
 	RULE_ERROR,
+	RULE_ROUTING_MISMATCH,	/* a note, never the deciding rule */
 	RULE_COUNT
 };
 
@@ -48,6 +49,7 @@ struct policy_request {
 	const char	*auth_user;	/* {auth_authen}, or NULL */
 	const struct addr *sender;	/* parsed MAIL FROM */
 	const struct addr *rcpt;	/* parsed RCPT TO */
+	const char	*rcpt_mailer;	/* {rcpt_mailer}, or NULL if unknown */
 	time_t		 now;
 	policy_pop_fn	 pop;		/* NULL: no store (answers -1) */
 	void		*pop_ctx;
@@ -57,12 +59,22 @@ struct policy_decision {
 	enum policy_verdict verdict;
 	enum policy_rule rule;
 	const char	*reason;	/* static text for the reply */
+	/*
+	 * 1 when the recipient is local to relaymilter but rcpt_mailer is
+	 * not a local transport (local.transports): it was then judged as
+	 * relaying, and rule is the step that decided (RULE_ROUTING_MISMATCH
+	 * names the note in logs).
+	 */
+	int		 routing_mismatch;
 };
 
 /*
  * policy_decide -- apply the decision procedure (DESIGN.md section 2) for
  * one recipient under the relay policy rp of conf c. Fills out. Pure:
  * no I/O but the pop callback, no allocation, no locks.
+ * A recipient in a local domain whose req->rcpt_mailer is known and is
+ * neither in c->local_transports nor "error"/"discard" is not accepted
+ * as local: it goes on through steps 2-5 with out->routing_mismatch set.
  */
 void policy_decide(const struct conf *c, const struct relay_policy *rp,
     const struct policy_request *req, struct policy_decision *out);

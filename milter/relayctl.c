@@ -192,6 +192,13 @@ relayctl_read_pw(const char *prompt, char *buf, size_t len)
 	}
 	if (fgets(buf, (int)len, stdin) == NULL)
 		buf[0] = '\0';
+	/* A line that does not fit would be hashed cut short: refuse it. */
+	if (strchr(buf, '\n') == NULL && strlen(buf) == len - 1) {
+		explicit_bzero(buf, len);
+		if (tty)
+			tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+		return -2;
+	}
 	if (tty) {
 		tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
 		fputc('\n', stderr);
@@ -221,8 +228,10 @@ relayctl_pw(int argc, char **argv)
 		relayctl_usage(stderr);
 		return EX_USAGE;
 	}
-	if (relayctl_read_pw("Password: ", pw, sizeof(pw)) != 0) {
-		fprintf(stderr, "relayctl: empty password\n");
+	opt = relayctl_read_pw("Password: ", pw, sizeof(pw));
+	if (opt != 0) {
+		fprintf(stderr, "relayctl: %s\n", opt == -2 ?
+		    "password longer than 1022 bytes" : "empty password");
 		return EX_DATAERR;
 	}
 	if (isatty(STDIN_FILENO) && (relayctl_read_pw("Again: ", again,

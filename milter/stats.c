@@ -40,6 +40,7 @@ static const char *const stats_fixed_names[STATS_FIXED_COUNT] = {
 	[STATS_POP_LOGINS] = "pop.logins",
 	[STATS_ERRORS] = "errors",
 	[STATS_DRY_RUN_REJECTS] = "dry_run.would_refuse",
+	[STATS_ROUTING_MISMATCH] = "routing.mismatch",
 };
 
 static struct stats_shard *

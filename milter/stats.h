@@ -22,6 +22,7 @@ enum stats_counter {
 	STATS_POP_LOGINS,
 	STATS_ERRORS,
 	STATS_DRY_RUN_REJECTS,
+	STATS_ROUTING_MISMATCH,
 	STATS_FIXED_COUNT
 };
 
@@ -39,7 +40,8 @@ void stats_decision(enum policy_verdict v, enum policy_rule r,
 /*
  * stats_service_slot -- the slot of a service name, for
  * stats_decision_slot; stable for the life of the process. Returns -1
- * when the table is full (then counted under "-").
+ * when the table is full (then the decision is counted under
+ * "<verdict>.<rule>" only, not per listener).
  */
 int stats_service_slot(const char *service);
 

@@ -20,14 +20,19 @@ PF_DIR=$T/pf
 RM=$top_builddir/milter/relaymilter
 NULL=$top_builddir/t/bench/nullmilter
 
+# Postfix's smtpd runs as postfix: the unix sockets must let it in.
 cat > "$T/r-unix.conf" <<CONF
 socket = "unix:$T/rm.sock";
+socket_group = "postfix";
 local = { domains = [ "example.com" ]; lan = [ "127.0.0.0/8" ]; };
 CONF
 sed "s|unix:$T/rm.sock|inet:15895@127.0.0.1|" "$T/r-unix.conf" > "$T/r-inet.conf"
 "$RM" -c "$T/r-unix.conf" -f 2>/dev/null & register_pid $!
 "$RM" -c "$T/r-inet.conf" -f 2>/dev/null & register_pid $!
 "$NULL" "unix:$T/null.sock" & register_pid $!
+i=0
+while [ ! -S "$T/null.sock" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+chgrp postfix "$T/null.sock" && chmod 660 "$T/null.sock"
 "$NULL" "inet:15896@127.0.0.1" & register_pid $!
 
 PF_MILTER="unix:$T/rm.sock"
@@ -83,3 +88,10 @@ awk -v n="$med_none" -v z="$med_null" -v u="$med_unix" -v i="$med_inet" \
 	printf "mta_nullinet_msgs_per_s %.0f\n", m / zi
 	printf "ratio_null_vs_none %.3f\n", n / z
 }'
+# A run in which Postfix could not reach a milter measured nothing.
+if grep -Eq 'warning: .*[Mm]ilter' "$PF_DIR/log/maillog"; then
+	echo "mta.sh: Postfix could not use a milter; the figures are void:" >&2
+	grep -E 'warning: .*[Mm]ilter' "$PF_DIR/log/maillog" | sed 's/^.*\]: //' |
+	    sort | uniq -c | sort -rn | head -5 >&2
+	exit 1
+fi

@@ -8,57 +8,25 @@ usage: sessions.py hold SOCKET_PATH PID [N]
        sessions.py load SOCKET_PATH SECONDS
          run sessions one after another for SECONDS and count those
          that did not get the expected answers"""
-import socket
-import struct
+import os
 import sys
 import time
 
-
-def packet(cmd, data=b""):
-    return struct.pack(">I", len(data) + 1) + cmd + data
-
-
-def read_packet(s):
-    head = b""
-    while len(head) < 4:
-        chunk = s.recv(4 - len(head))
-        if not chunk:
-            raise EOFError("milter closed the session")
-        head += chunk
-    n = struct.unpack(">I", head)[0]
-    body = b""
-    while len(body) < n:
-        chunk = s.recv(n - len(body))
-        if not chunk:
-            raise EOFError("milter closed the session")
-        body += chunk
-    return body[:1], body[1:]
-
-
-def rss_kib(pid):
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
+# The protocol itself lives in t/lib/milterclient.py (shared with the
+# fault tests).
+sys.dont_write_bytecode = True     # no __pycache__ in the source tree
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "lib"))
+from milterclient import Session, packet, rss_kib  # noqa: E402
 
 
 def open_session(path, i):
-    s = socket.socket(socket.AF_UNIX)
-    s.connect(path)
-    # version 6; SETSYMLIST; offer to skip HELO, headers, EOH, body, unknown
-    s.sendall(packet(b"O", struct.pack(">III", 6, 0x100, 0x2 | 0x10 | 0x20 | 0x40 | 0x100)))
-    read_packet(s)
-    s.sendall(packet(b"D", b"C{daemon_name}\0MTA\0"))
-    s.sendall(packet(b"C", b"client.example\x004" + struct.pack(">H", 40000 + i % 20000) + b"127.0.0.1\0"))
-    read_packet(s)
-    s.sendall(packet(b"M", b"<sender@example.com>\0"))
-    read_packet(s)
-    s.sendall(packet(b"R", b"<u%d@remote.test>\0" % i))
-    cmd, _ = read_packet(s)
-    if cmd != b"c":
-        raise RuntimeError("unexpected RCPT reply %r" % cmd)
-    return s
+    # version 6; SETSYMLIST; skip HELO, headers, EOH, body, unknown
+    m = Session(path, "127.0.0.1", "MTA", i)
+    m.mail("<sender@example.com>")
+    if m.rcpt("<u%d@remote.test>" % i) != b"c":
+        raise RuntimeError("unexpected RCPT reply")
+    return m.s
 
 
 def load(path, seconds):

@@ -24,10 +24,16 @@
 # alias domain (virtual_alias_domains, u@example.org -> u@example.com).
 # Postfix accepts every recipient of both (no unknown-user rejects). Every
 # delivery -- local, alias, relayed, domain literals, bounces -- goes to the
-# sink on 127.0.0.1 (transport_maps static: plus every *_transport), so no
-# mail ever leaves the loopback whatever the milter decides. DNS is never
-# used (smtp_dns_support_level = disabled, smtpd_peername_lookup = no, so
-# {client_name} is "unknown").
+# sink on 127.0.0.1, so no mail ever leaves the loopback whatever the milter
+# decides. The transports keep their real names, because the milter sees
+# them as {rcpt_mailer} (local.transports): local mail goes through the
+# "local" transport (local_transport = local:[sink]), which master.cf runs
+# as the smtp client instead of local(8); everything else through "smtp"
+# (default_transport) or "relay". So {rcpt_mailer} is "local" for
+# example.com, "error" for the alias domain (Postfix resolves virtual alias
+# domains so before it rewrites them) and "smtp" for the rest, as on a real
+# Postfix. DNS is never used (smtp_dns_support_level = disabled,
+# smtpd_peername_lookup = no, so {client_name} is "unknown").
 #
 # Functions:
 #   pf_setup      write the config (main.cf = base + main.cf.fragment verbatim
@@ -96,11 +102,12 @@ biff = no
 smtpd_peername_lookup = no
 smtp_dns_support_level = disabled
 smtputf8_enable = no
-# every delivery goes to the sink, nothing leaves 127.0.0.1
-transport_maps = static:$_sink
+# every delivery goes to the sink, nothing leaves 127.0.0.1; the transport
+# names stay the real ones ({rcpt_mailer}): "local" is the smtp client here
+transport_maps =
 default_transport = $_sink
-relay_transport = $_sink
-local_transport = $_sink
+relay_transport = relay:[127.0.0.1]:$PORT_SINK
+local_transport = local:[127.0.0.1]:$PORT_SINK
 virtual_transport = $_sink
 fallback_transport =
 smtp_fallback_relay =
@@ -142,7 +149,8 @@ showq     unix  n       -       n       -       -       showq
 error     unix  -       -       n       -       -       error
 retry     unix  -       -       n       -       -       error
 discard   unix  -       -       n       -       -       discard
-local     unix  -       n       n       -       -       local
+# "local" delivers to the sink: the smtp client under the name Postfix uses
+local     unix  -       -       n       -       -       smtp
 virtual   unix  -       n       n       -       -       virtual
 anvil     unix  -       -       n       -       1       anvil
 scache    unix  -       -       n       -       1       scache

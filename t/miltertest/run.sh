@@ -17,7 +17,16 @@ ctl="$tmp/control.sock"
 sed -e "s|@SOCKET@|unix:$sock|" -e "s|@CONTROL@|unix:$ctl|" \
     -e "s|@TMP@|$tmp|g" "$here/$name.conf" > "$tmp/relaymilter.conf"
 chmod 600 "$tmp/relaymilter.conf"
-"$RELAYMILTER" -c "$tmp/relaymilter.conf" -f 2> "$tmp/daemon.log" &
+# RELAYMILTER_VALGRIND=1 runs the daemon under valgrind's memcheck: any
+# memory error or definite leak then fails the script.
+if [ "${RELAYMILTER_VALGRIND:-0}" = 1 ]; then
+	echo "# the daemon runs under valgrind memcheck"
+	valgrind --tool=memcheck --leak-check=full \
+	    --errors-for-leak-kinds=definite --log-file="$tmp/valgrind.log" \
+	    "$RELAYMILTER" -c "$tmp/relaymilter.conf" -f 2> "$tmp/daemon.log" &
+else
+	"$RELAYMILTER" -c "$tmp/relaymilter.conf" -f 2> "$tmp/daemon.log" &
+fi
 pid=$!
 stop_daemon() {
 	[ -n "$pid" ] || return 0
@@ -28,7 +37,7 @@ stop_daemon() {
 }
 trap 'stop_daemon; rm -rf "$tmp"' EXIT INT TERM
 i=0
-while [ ! -S "$sock" ] && [ $i -lt 100 ]; do
+while [ ! -S "$sock" ] && [ $i -lt 300 ]; do
 	sleep 0.1
 	i=$((i + 1))
 done
@@ -50,6 +59,15 @@ stop_daemon
 if grep -Eq 'Sanitizer|runtime error:' "$tmp/daemon.log"; then
 	echo "Bail out! the daemon reported a sanitizer error"
 	sed 's/^/# /' "$tmp/daemon.log"
+	rc=1
+fi
+if [ -f "$tmp/valgrind.log" ]; then
+	grep -E 'ERROR SUMMARY|definitely lost' "$tmp/valgrind.log" | sed 's/^/# /'
+fi
+if [ -f "$tmp/valgrind.log" ] &&
+    ! grep -q 'ERROR SUMMARY: 0 errors' "$tmp/valgrind.log"; then
+	echo "Bail out! valgrind found memory errors or leaks in the daemon"
+	sed 's/^/# /' "$tmp/valgrind.log"
 	rc=1
 fi
 exit $rc

@@ -638,6 +638,11 @@ static const struct bad_case bad_cases[] = {
 	    "syntax error" },
 	{ "mixed array", "relay = {\n  always_allow_from = [ \"10.0.0.0/8\", "
 	    "5 ];\n};\n", 2, NULL },
+	{ "local.transports: not a transport name",
+	    "local = {\n  domains = [ ];\n  transports = [ \"local\", "
+	    "\"a b\" ];\n};\n", 3, "local.transports" },
+	{ "local.transports: a string, not a list",
+	    "local = {\n  transports = \"local\";\n};\n", 2, "transports" },
 	{ "unclosed group (reported at the end of the file)",
 	    "relay = {\n  smtp_auth = true;\n\n", 4, NULL },
 };
@@ -1027,6 +1032,146 @@ cleanup_tmpdir(void)
 		printf("# could not remove %s\n", tmpdir);
 }
 
+/* ==== warnings: legal but risky settings ==== */
+
+struct warn_case {
+	const char	*what;
+	const char	*text;
+	size_t		 n;		/* warnings wanted */
+	const char	*needle;	/* in the first one (with "file:line: ") */
+};
+
+#define SAFE_LOCAL "local = { lan = [ \"10.0.0.0/8\", \"fc00::/7\" ]; };\n"
+
+static const struct warn_case warn_cases[] = {
+	{ "a careful config", SAFE_LOCAL "relay = {\n  always_allow_from = [ "
+	    "\"192.0.2.0/24\", \"198.18.0.0/16\", \"2001:db8::/32\", "
+	    "\".partner.test\" ];\n};\nservices = ( { daemon_name = \"s\"; "
+	    "smtp_auth = true; relay_for_client_machines = true; } );\n",
+	    0, NULL },
+	{ "dry_run on", "\ndry_run = true;\n", 1,
+	    "warn.conf:2: dry_run is on" },
+	{ "always_allow_from wider than /16",
+	    "relay = {\n  always_allow_from = [\n    \"192.0.2.1\",\n"
+	    "    \"10.0.0.0/15\" ];\n};\n", 1,
+	    "warn.conf:4: relay.always_allow_from: \"10.0.0.0/15\" is wider "
+	    "than /16" },
+	{ "always_allow_from wider than /32 (IPv6)",
+	    "relay = { always_allow_from = [ \"2001:db8::/31\" ]; };\n", 1,
+	    "relay.always_allow_from: \"2001:db8::/31\" is wider than /32" },
+	{ "always_allow_from in a services entry",
+	    "services = (\n  { daemon_name = \"x\";\n"
+	    "    always_allow_from = [ \"::ffff:16.0.0.0/100\" ]; }\n);\n",
+	    1, "warn.conf:3: services[x].always_allow_from:" },
+	{ "LAN wider than /8", "local = { lan = [ \"10.0.0.0/7\" ]; };\n", 1,
+	    "local.lan: \"10.0.0.0/7\" is wider than /8" },
+	{ "LAN wider than /32 (IPv6)",
+	    "local = { lan = [ \"2001::/16\" ]; };\n", 1,
+	    "local.lan: \"2001::/16\" is wider than /32" },
+	{ "LAN: link-local and unique local are private",
+	    "local = { lan = [ \"fe80::/10\", \"fd00::/8\" ]; };\n", 0, NULL },
+	{ "relay_for_client_machines without AUTH: open relay",
+	    "relay = {\n  relay_for_client_machines = true;\n};\n", 1,
+	    "warn.conf:2: relay: relay_for_client_machines is on and neither "
+	    "smtp_auth nor pop_before_smtp is: any client may relay to "
+	    "anywhere" },
+	{ "... with relay_for_non_local_senders off: a forgeable sender",
+	    "relay = { relay_for_client_machines = true;\n"
+	    "  relay_for_non_local_senders = false; };\n", 1,
+	    "the sender is not verified" },
+	{ "... with smtp_auth on: step 5 never applies",
+	    "relay = { relay_for_client_machines = true; smtp_auth = true; };\n",
+	    0, NULL },
+	{ "... with pop_before_smtp on: step 5 never applies",
+	    "relay = { relay_for_client_machines = true; pop_before_smtp = "
+	    "true; };\n", 0, NULL },
+	{ "... per service, inherited where not overridden",
+	    "relay = { relay_for_client_machines = true; };\n"
+	    "services = ( { daemon_name = \"a\"; smtp_auth = true; },\n"
+	    "  { daemon_name = \"b\"; } );\n", 2, "relay: " },
+	{ "... a service turning it on",
+	    "services = ( { daemon_name = \"open\";\n"
+	    "  relay_for_client_machines = true; } );\n", 1,
+	    "warn.conf:2: services[open]: relay_for_client_machines" },
+};
+
+static void
+test_warnings(void)
+{
+	char text[8192];
+	struct conf *c;
+	size_t i, n;
+
+	for (i = 0; i < NELEM(warn_cases); i++) {
+		const struct warn_case *tc = &warn_cases[i];
+		char what[300];
+
+		c = load(tc->text, "warn.conf");
+		snprintf(what, sizeof(what), "warnings: %s: loads", tc->what);
+		tap_ok(c != NULL, "%s", what);
+		if (c == NULL)
+			continue;
+		snprintf(what, sizeof(what), "warnings: %s: %zu warning(s)",
+		    tc->what, tc->n);
+		tap_is_int((long)c->nwarnings, (long)tc->n, what);
+		for (n = 0; n < c->nwarnings; n++)
+			printf("#   %s\n", c->warnings[n]);
+		if (tc->needle != NULL) {
+			snprintf(what, sizeof(what), "warnings: %s: says \"%s\"",
+			    tc->what, tc->needle);
+			tap_ok(c->nwarnings > 0 && strstr(c->warnings[0],
+			    tc->needle) != NULL, "%s", what);
+		}
+		conf_unref(c);
+	}
+
+	/* Many wide entries: 16 warnings kept, the rest counted. */
+	n = (size_t)snprintf(text, sizeof(text), "relay = { always_allow_from "
+	    "= [ \"10.0.0.0/8\"");
+	for (i = 1; i < 40; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, ", \"%zu.0.0.0/"
+		    "8\"", 10 + i);
+	snprintf(text + n, sizeof(text) - n, " ]; };\n");
+	c = load(text, "many.conf");
+	tap_ok(c != NULL && c->nwarnings == 17, "40 wide entries: 16 warnings "
+	    "and a count (%zu)", c ? c->nwarnings : 0);
+	tap_ok(c != NULL && c->nwarnings == 17 && strcmp(c->warnings[16],
+	    "24 more warnings like these not shown") == 0,
+	    "... \"24 more warnings like these not shown\"");
+	conf_unref(c);
+}
+
+/* local.transports: the {rcpt_mailer} values that deliver here. */
+static void
+test_transports(void)
+{
+	struct conf *c = load("", "t.conf");
+
+	tap_ok(c != NULL && c->nlocal_transports == 8 &&
+	    strcmp(c->local_transports[0], "local") == 0 &&
+	    strcmp(c->local_transports[1], "virtual") == 0 &&
+	    strcmp(c->local_transports[2], "lmtp") == 0 &&
+	    strcmp(c->local_transports[3], "dovecot") == 0 &&
+	    strcmp(c->local_transports[7], "cyrusv2") == 0,
+	    "local.transports defaults to the usual local delivery names");
+	conf_unref(c);
+	c = load("local = { domains = [ \"example.com\" ]; };\n", "t.conf");
+	tap_ok(c != NULL && c->nlocal_transports == 8,
+	    "... also when local is given without it");
+	conf_unref(c);
+	c = load("local = { transports = [ \"dovecot\", \"*file*\", "
+	    "\"DOVECOT\", \"cyrus.v2\" ]; };\n", "t.conf");
+	tap_ok(c != NULL && c->nlocal_transports == 3 &&
+	    strcmp(c->local_transports[0], "dovecot") == 0 &&
+	    strcmp(c->local_transports[2], "cyrus.v2") == 0,
+	    "a list replaces the default; duplicates (any case) kept once");
+	conf_unref(c);
+	c = load("local = { transports = [ ]; };\n", "t.conf");
+	tap_ok(c != NULL && c->nlocal_transports == 0,
+	    "an empty list turns the cross-check off");
+	conf_unref(c);
+}
+
 /* ==== conf_default ==== */
 
 static void
@@ -1192,6 +1337,8 @@ main(void)
 	test_grammars();
 	test_files();
 	test_file_misc();
+	test_warnings();
+	test_transports();
 	test_default();
 	test_user_find();
 	test_refs();

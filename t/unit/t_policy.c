@@ -60,8 +60,9 @@ struct req_spec {
 	int		 pop;		/* the store's answer */
 };
 
+/* One decision, the MTA saying it delivers rcpt with mailer (or NULL). */
 static void
-run(const struct conf *c, const struct req_spec *r,
+run_mailer(const struct conf *c, const struct req_spec *r, const char *mailer,
     struct policy_decision *d, struct popctx *pc)
 {
 	struct netaddr client;
@@ -80,6 +81,7 @@ run(const struct conf *c, const struct req_spec *r,
 	req.auth_user = r->auth;
 	req.sender = &sender;
 	req.rcpt = &rcpt;
+	req.rcpt_mailer = mailer;
 	req.now = NOW;
 	memset(pc, 0, sizeof(*pc));
 	pc->answer = r->pop;
@@ -88,6 +90,13 @@ run(const struct conf *c, const struct req_spec *r,
 	memset(d, 0, sizeof(*d));
 	d->rule = RULE_COUNT;
 	policy_decide(c, conf_service(c, r->daemon), &req, d);
+}
+
+static void
+run(const struct conf *c, const struct req_spec *r,
+    struct policy_decision *d, struct popctx *pc)
+{
+	run_mailer(c, r, NULL, d, pc);
 }
 
 static void
@@ -767,6 +776,130 @@ test_rows(void)
 	conf_unref(c);
 }
 
+/* ==== part 3: the MTA's routing ({rcpt_mailer}) against local.domains ==== */
+
+struct mailer_row {
+	const char	*mailer;	/* {rcpt_mailer}, NULL: not sent */
+	struct req_spec	 r;
+	const char	*want;
+	int		 mismatch;
+};
+
+/* Under config A (default local.transports) unless said otherwise. */
+static const struct mailer_row mailer_rows[] = {
+	{ "local", { NULL, OUT, NULL, NULL, SREM, "u@example.com", 0 },
+	    "accept local", 0 },
+	{ "virtual", { NULL, OUT, NULL, NULL, SREM, "u@example.com", 0 },
+	    "accept local", 0 },
+	{ "lmtp", { NULL, OUT, NULL, NULL, SREM, "u@a.example.com", 0 },
+	    "accept local", 0 },
+	{ "Local", { NULL, OUT, NULL, NULL, SREM, "u@example.com", 0 },
+	    "accept local", 0 },
+	{ "error", { NULL, OUT, NULL, NULL, SREM, "u@example.org", 0 },
+	    "accept local", 0 },
+	{ "discard", { NULL, OUT, NULL, NULL, SREM, "u@example.com", 0 },
+	    "accept local", 0 },
+	{ NULL, { NULL, OUT, NULL, NULL, SREM, "u@example.com", 0 },
+	    "accept local", 0 },
+	{ "", { NULL, OUT, NULL, NULL, SREM, "u@example.com", 0 },
+	    "accept local", 0 },
+	{ "smtp", { NULL, OUT, NULL, NULL, SREM, "<postmaster>", 0 },
+	    "accept local", 0 },
+	/* the MTA relays a domain relaymilter holds local: steps 2 to 5 */
+	{ "smtp", { NULL, OUT, NULL, NULL, SLOC, "u@example.com", 0 },
+	    "reject outside-lan", 1 },
+	{ "smtp", { NULL, OUT, NULL, NULL, SREM, "u@example.com", 0 },
+	    "reject non-local-sender", 1 },
+	{ "esmtp", { NULL, OUT, NULL, NULL, SLOC, "u@[192.0.2.1]", 0 },
+	    "reject outside-lan", 1 },
+	{ "relay", { NULL, LAN, NULL, NULL, SLOC, "u@example.org", 0 },
+	    "accept serial", 1 },
+	{ "smtp", { NULL, "203.0.113.7", NULL, NULL, SREM, "u@example.com",
+	    0 }, "accept always-allow-from", 1 },
+	{ "smtp", { "submission", OUT, NULL, "alice", SREM, "u@example.com",
+	    0 }, "accept auth", 1 },
+	{ "smtp", { "submission", OUT, NULL, "bob", SREM, "u@example.com",
+	    0 }, "reject no-relay-privilege", 1 },
+	{ "smtp", { "pop", OUT, NULL, NULL, SREM, "u@example.com", 1 },
+	    "accept pop-before-smtp", 1 },
+	{ "smtp", { "pop", OUT, NULL, NULL, SREM, "u@example.com", -1 },
+	    "tempfail pop-store-unavailable", 1 },
+	{ "smtp", { "open", OUT, NULL, NULL, SREM, "u@example.com", 0 },
+	    "accept serial", 1 },
+	/* a remote recipient is relaying whatever the mailer: no note */
+	{ "local", { NULL, OUT, NULL, NULL, SLOC, RREM, 0 },
+	    "reject outside-lan", 0 },
+	{ "smtp", { NULL, LAN, NULL, NULL, SLOC, RREM, 0 },
+	    "accept serial", 0 },
+};
+
+static void
+test_mailer_rows(void)
+{
+	static const char conf_off[] =
+	    "local = { domains = [ \"example.com\" ]; transports = [ ]; };\n";
+	static const char conf_own[] =
+	    "local = { domains = [ \"example.com\" ];\n"
+	    "  transports = [ \"dovecot\", \"cyrusv2\" ]; };\n";
+	struct conf *c = load(conf_a, "policy-a.conf");
+	struct req_spec out = { NULL, OUT, NULL, NULL, SLOC, "u@example.com",
+	    0 };
+	struct policy_decision d;
+	struct popctx pc;
+	char got[128], what[512];
+	size_t i;
+
+	if (c == NULL) {
+		tap_ok(0, "config A loads");
+		return;
+	}
+	for (i = 0; i < NELEM(mailer_rows); i++) {
+		const struct mailer_row *m = &mailer_rows[i];
+
+		run_mailer(c, &m->r, m->mailer, &d, &pc);
+		outcome(&d, got, sizeof(got));
+		snprintf(what, sizeof(what), "mailer row %zu: mailer=%s "
+		    "service=%s client=%s auth=%s from=%s rcpt=%s", i + 1,
+		    m->mailer ? m->mailer : "(none)",
+		    m->r.daemon ? m->r.daemon : "-", m->r.client,
+		    m->r.auth ? m->r.auth : "-", m->r.sender, m->r.rcpt);
+		tap_is_str(got, m->want, what);
+		snprintf(what, sizeof(what), "mailer row %zu: routing_mismatch "
+		    "is %d", i + 1, m->mismatch);
+		tap_is_int(d.routing_mismatch, m->mismatch, what);
+	}
+	conf_unref(c);
+
+	c = load(conf_off, "transports-off.conf");
+	tap_ok(c != NULL && c->nlocal_transports == 0,
+	    "local.transports = [ ] loads, empty");
+	if (c != NULL) {
+		run_mailer(c, &out, "smtp", &d, &pc);
+		outcome(&d, got, sizeof(got));
+		tap_is_str(got, "accept local", "empty local.transports: no "
+		    "cross-check");
+		tap_is_int(d.routing_mismatch, 0, "... and no note");
+	}
+	conf_unref(c);
+	c = load(conf_own, "transports-own.conf");
+	tap_ok(c != NULL, "local.transports of its own loads");
+	if (c != NULL) {
+		run_mailer(c, &out, "cyrusv2", &d, &pc);
+		outcome(&d, got, sizeof(got));
+		tap_is_str(got, "accept local", "a listed transport is local");
+		run_mailer(c, &out, "local", &d, &pc);
+		outcome(&d, got, sizeof(got));
+		tap_is_str(got, "reject outside-lan", "the list replaces the "
+		    "default: \"local\" is no longer local");
+		tap_is_int(d.routing_mismatch, 1, "... noted as a mismatch");
+		run_mailer(c, &out, "error", &d, &pc);
+		outcome(&d, got, sizeof(got));
+		tap_is_str(got, "accept local", "\"error\" never relays, "
+		    "whatever the list");
+	}
+	conf_unref(c);
+}
+
 /* conf_service picks exactly the entry named, or the top level. */
 static void
 test_service_selection(void)
@@ -863,6 +996,7 @@ test_names(void)
 		{ RULE_NON_LOCAL_SENDER, "non-local-sender" },
 		{ RULE_OUTSIDE_LAN, "outside-lan" },
 		{ RULE_SERIAL, "serial" },
+		{ RULE_ROUTING_MISMATCH, "routing-mismatch" },
 	};
 	size_t i;
 
@@ -958,7 +1092,7 @@ test_replies(void)
 			"@remote.test>",
 		};
 		struct policy_decision d = { POLICY_REJECT,
-		    RULE_OUTSIDE_LAN, "client is not on the local network" };
+		    RULE_OUTSIDE_LAN, "client is not on the local network", 0 };
 		char buf[512], small[16];
 
 		for (i = 0; i < NELEM(nasty); i++) {
@@ -987,6 +1121,7 @@ main(void)
 {
 	test_combinations();
 	test_rows();
+	test_mailer_rows();
 	test_service_selection();
 	test_pop_callback();
 	test_names();

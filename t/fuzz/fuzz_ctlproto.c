@@ -1,0 +1,117 @@
+/*
+ * fuzz_ctlproto: the control socket's command splitter (ctlproto_split)
+ * and socket-path helper on one line: the bytes up to the first NUL,
+ * capped at CTL_LINE_MAX, in an exact-size heap block. Checked against an
+ * independent reading of the line: -1 exactly when the line (after its
+ * trailing CR/LF) holds a control character other than TAB or DEL, has
+ * no word, or more than CTL_ARGS_MAX words; otherwise the count and the
+ * words themselves match, every word is non-empty, lies inside the line,
+ * and holds no blank or control character; argv slots past the count
+ * are untouched. ctlproto_socket_path returns NULL or a pointer into its
+ * argument that starts with '/'.
+ */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctlproto.h"
+
+#define CHECK(cond) do {						\
+	if (!(cond)) {							\
+		fprintf(stderr, "fuzz_ctlproto: invariant failed: %s "	\
+		    "(line %d)\n", #cond, __LINE__);			\
+		abort();						\
+	}								\
+} while (0)
+
+/* The reference split: words into w (offsets and lengths), or -1. */
+static int
+reference(const char *s, size_t len, size_t off[], size_t wl[])
+{
+	size_t i = 0;
+	int n = 0;
+
+	while (len > 0 && (s[len - 1] == '\n' || s[len - 1] == '\r'))
+		len--;
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if ((c < 0x20 && c != '\t') || c == 0x7f)
+			return -1;
+	}
+	i = 0;
+	for (;;) {
+		while (i < len && (s[i] == ' ' || s[i] == '\t'))
+			i++;
+		if (i == len)
+			break;
+		if (n == CTL_ARGS_MAX)
+			return -1;
+		off[n] = i;
+		while (i < len && s[i] != ' ' && s[i] != '\t')
+			i++;
+		wl[n] = i - off[n];
+		n++;
+	}
+	return n > 0 ? n : -1;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *argv[CTL_ARGS_MAX + 1], *line, *orig;
+	size_t n, off[CTL_ARGS_MAX], wl[CTL_ARGS_MAX];
+	const char *path;
+	int rc, want, i;
+
+	n = strnlen((const char *)data, size);
+	if (n >= CTL_LINE_MAX)
+		return 0;
+	line = malloc(n + 1);
+	orig = malloc(n + 1);
+	if (line == NULL || orig == NULL) {
+		free(line);
+		free(orig);
+		return 0;
+	}
+	memcpy(line, data, n);
+	line[n] = '\0';
+	memcpy(orig, line, n + 1);
+
+	path = ctlproto_socket_path(line);
+	if (path != NULL) {
+		CHECK(path >= line && path <= line + n);
+		CHECK(path[0] == '/');
+	}
+
+	for (i = 0; i <= CTL_ARGS_MAX; i++)
+		argv[i] = (char *)orig;		/* a sentinel */
+	rc = ctlproto_split(line, argv);
+	want = reference(orig, n, off, wl);
+	CHECK(rc == want);
+	if (rc > 0) {
+		CHECK(rc <= CTL_ARGS_MAX);
+		for (i = 0; i < rc; i++) {
+			size_t k, l;
+
+			CHECK(argv[i] >= line && argv[i] < line + n);
+			CHECK(argv[i] == line + off[i]);
+			l = strlen(argv[i]);
+			CHECK(l > 0 && l == wl[i]);
+			CHECK(memcmp(argv[i], orig + off[i], l) == 0);
+			for (k = 0; k < l; k++)
+				CHECK((unsigned char)argv[i][k] > 0x20 &&
+				    argv[i][k] != 0x7f);
+		}
+		for (; i <= CTL_ARGS_MAX; i++)
+			CHECK(argv[i] == orig);
+	}
+	free(line);
+	free(orig);
+	return 0;
+}

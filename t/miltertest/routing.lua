@@ -1,0 +1,121 @@
+-- Defence in depth. {rcpt_mailer}: a recipient relaymilter holds local
+-- but the MTA delivers with a transport outside local.transports is
+-- judged as relaying (steps 2-5), with a warning line rule=routing-mismatch.
+-- MTA macros: a missing {daemon_name} (services configured), MAIL list
+-- ({mail_addr}; {auth_type} without {auth_authen}) or {rcpt_mailer} is
+-- logged once per process with the Postfix and Sendmail lines to add.
+local tap = dofile(tapdir .. "/tap.lua")
+local MTA = { ["{daemon_name}"] = "MTA" }
+local SUB = { ["{daemon_name}"] = "submission" }
+local OUT, LAN = "203.0.113.9", "127.0.0.1"
+local before = tap.stats()
+
+-- One transaction: connect macros, MAIL macros (a flat list or nil),
+-- one RCPT with {rcpt_mailer} = mailer (nil: not sent).
+local function one(ip, cmac, mmac, rcpt, mailer, want, desc)
+	local conn = tap.connect(ip, cmac)
+	if mmac then mt.macro(conn, SMFIC_MAIL, table.unpack(mmac)) end
+	mt.mailfrom(conn, "<sender@remote.test>")
+	if mailer then mt.macro(conn, SMFIC_RCPT, "{rcpt_mailer}", mailer) end
+	mt.rcptto(conn, rcpt)
+	tap.reply(conn, want, desc)
+	mt.disconnect(conn)
+end
+
+-- How many log lines hold every given plain string.
+local function count(...)
+	local want, n = { ... }, 0
+	for line in tap.log():gmatch("[^\n]+") do
+		local all = true
+		for _, w in ipairs(want) do
+			if not line:find(w, 1, true) then all = false end
+		end
+		if all then n = n + 1 end
+	end
+	return n
+end
+
+local MAIL = { "{mail_addr}", "sender@remote.test" }
+
+-- ---- the mailer agrees: local as before
+one(OUT, MTA, MAIL, "<a1@example.com>", "local", SMFIR_CONTINUE,
+    "local domain, mailer local: accepted")
+tap.logged("... rule=local", "accept rcpt=<a1@example.com>", "rule=local")
+one(OUT, MTA, MAIL, "<a2@example.com>", "LOCAL", SMFIR_CONTINUE,
+    "mailer names compare without case")
+one(OUT, MTA, MAIL, "<a3@example.com>", "dovecot", SMFIR_CONTINUE,
+    "a transport listed in local.transports")
+one(OUT, MTA, MAIL, "<a4@example.org>", "error", SMFIR_CONTINUE,
+    "mailer error (Postfix, virtual alias domain): not a relay")
+one(OUT, MTA, MAIL, "<a5@example.com>", "discard", SMFIR_CONTINUE,
+    "mailer discard: not a relay")
+one(OUT, MTA, MAIL, "<postmaster>", "smtp", SMFIR_CONTINUE,
+    "bare <postmaster> goes where the MTA says")
+tap.ok(count("rule=routing-mismatch") == 0, "no mismatch so far")
+
+-- ---- the mailer disagrees: judged as relaying
+one(OUT, MTA, MAIL, "<m1@example.com>", "smtp", SMFIR_REPLYCODE,
+    "local domain, mailer smtp, outside client: refused")
+tap.logged("... the decision names the deciding step",
+    "reject rcpt=<m1@example.com>", "rule=outside-lan", "service=MTA")
+tap.logged("... and a warning line names the mismatch",
+    "mismatch rcpt=<m1@example.com>", "rule=routing-mismatch", "mailer=smtp",
+    "client=[203.0.113.9]", "(reject rule=outside-lan)")
+one(OUT, MTA, MAIL, "<m2@EXAMPLE.ORG>", "esmtp", SMFIR_REPLYCODE,
+    "alias domain, Sendmail's esmtp mailer: refused")
+one(LAN, MTA, MAIL, "<m3@example.com>", "relay", SMFIR_CONTINUE,
+    "the LAN may relay, so it may here too")
+tap.logged("... accepted as rule=serial", "accept rcpt=<m3@example.com>",
+    "rule=serial")
+tap.logged("... with the warning", "rcpt=<m3@example.com>",
+    "rule=routing-mismatch", "mailer=relay", "(accept rule=serial)")
+one(OUT, SUB, { "{mail_addr}", "a@x", "{auth_type}", "PLAIN",
+    "{auth_authen}", "alice" }, "<m4@example.com>", "smtp", SMFIR_CONTINUE,
+    "a relay user may relay, so it may here too")
+tap.logged("... accepted as rule=auth", "accept rcpt=<m4@example.com>",
+    "rule=auth", "user=alice")
+one(OUT, SUB, MAIL, "<m5@example.com>", "smtp", SMFIR_REPLYCODE,
+    "submission without AUTH: auth-required")
+one(OUT, MTA, MAIL, "<m6@remote.test>", "smtp", SMFIR_REPLYCODE,
+    "a remote recipient is relaying anyway")
+tap.ok(count("rule=routing-mismatch") == 5,
+    "one warning per mismatched recipient, none for the remote one")
+
+-- ---- counters
+local after = tap.stats()
+local function delta(name) return (after[name] or 0) - (before[name] or 0) end
+tap.ok(delta("routing.mismatch") == 5, "relayctl stats: routing.mismatch moved by 5")
+tap.ok(delta("reject.outside-lan") == 3, "reject.outside-lan moved by 3")
+tap.ok(delta("accept.routing-mismatch") == 0,
+    "routing-mismatch is a note, never a deciding rule")
+
+-- ---- MTA configuration warnings, once per process: each case runs
+-- twice and must be logged once, with the lines to add
+tap.ok(count("MTA configuration") == 0, "no MTA warning while the MTA sends all")
+local cases = {
+	{ "no {daemon_name} (services configured)", nil, MAIL, "local",
+	    SMFIR_CONTINUE, { "no {daemon_name}",
+	    "milter_connect_macros = j {daemon_name}",
+	    "define(`confMILTER_MACROS_CONNECT'" } },
+	{ "no MAIL macros at all (smtp_auth on)", MTA, nil, "local",
+	    SMFIR_CONTINUE, { "no {mail_addr}",
+	    "milter_mail_macros = i {auth_type} {auth_authen}",
+	    "define(`confMILTER_MACROS_ENVFROM'" } },
+	{ "{auth_type} without {auth_authen}", SUB,
+	    { "{mail_addr}", "a@x", "{auth_type}", "PLAIN" }, "smtp",
+	    SMFIR_REPLYCODE, { "{auth_type} but no {auth_authen}" } },
+	{ "no {rcpt_mailer}", MTA, MAIL, nil, SMFIR_CONTINUE,
+	    { "no {rcpt_mailer}",
+	    "milter_rcpt_macros = i {rcpt_addr} {rcpt_host} {rcpt_mailer}",
+	    "define(`confMILTER_MACROS_ENVRCPT'" } },
+}
+for i, k in ipairs(cases) do
+	for round = 1, 2 do
+		one(OUT, k[2], k[3], "<n" .. i .. "-" .. round .. "@example.com>",
+		    k[4], k[5], k[1] .. ": still judged (" .. round .. ")")
+	end
+	tap.ok(count("MTA configuration", table.unpack(k[6])) == 1,
+	    k[1] .. ": logged once, with the lines to add")
+end
+tap.ok(count("MTA configuration") == 4, "four MTA warnings in all")
+tap.done()
