@@ -1,6 +1,8 @@
 #!/bin/sh
 # run.sh: every benchmark of relaymilter, one after the other, in one run
-# (make bench). Results go to stdout as "name value" lines and to
+# (make bench): the decision engine, memory per session, reload under
+# load, Postfix throughput with and without milters, the POP store, and
+# SMTP AUTH against Dovecot's. Results go to stdout as "name value" lines and to
 # t/bench/out/results.txt in the build tree.
 set -u
 : "${top_srcdir:=.}" "${top_builddir:=.}"
@@ -57,4 +59,10 @@ sort -n "$T/reload.ms" | awk '{ a[NR] = $1 } END {
 
 echo "## MTA throughput (Postfix + smtp-source)"
 sh "$top_srcdir/t/bench/mta.sh"
+
+echo "## POP-before-SMTP store lookups and decisions"
+(cd "$top_builddir" && sh "$top_srcdir/t/bench/pop-bench.sh")
+
+echo "## SMTP AUTH through Postfix: relaymilter against Dovecot's auth"
+bash "$top_srcdir/t/bench/auth.sh" 2000 10 5
 } 2>&1 | tee "$OUT/results.txt"
