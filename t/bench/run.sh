@@ -65,4 +65,7 @@ echo "## POP-before-SMTP store lookups and decisions"
 
 echo "## SMTP AUTH through Postfix: relaymilter against Dovecot's auth"
 bash "$top_srcdir/t/bench/auth.sh" 2000 10 5
-} 2>&1 | tee "$OUT/results.txt"
+} > "$OUT/results.txt" 2>&1
+# Not "| tee": the block must run in this shell, so that the trap above
+# sees the PIDs it started and stops them.
+cat "$OUT/results.txt"
