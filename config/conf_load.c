@@ -677,6 +677,13 @@ load_service(struct loader *L, const config_setting_t *e,
 			    "daemon_name");
 		return -1;
 	}
+	/* conf_service never selects "" (no {daemon_name}: top level). */
+	if (name[0] == '\0') {
+		free(name);
+		return fail(L, config_setting_get_member(e, "daemon_name"),
+		    "daemon_name is empty: such an entry would never apply "
+		    "(a listener without a name uses relay)");
+	}
 	for (i = 0; i < L->c->nservices; i++)
 		if (strcmp(L->c->services[i].service, name) == 0) {
 			free(name);

@@ -153,10 +153,12 @@ report() {
 	rc=$(cat "$w/rc" 2>/dev/null || echo 1)
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$w/log" | tail -n 1)
 	rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$w/log" | tail -n 1)
-	corp=$(ls "$w/corpus" | wc -l)
+	files=$(ls "$w/corpus" | wc -l)
+	# libFuzzer's own count (inputs kept after reduction) in its last status
+	corp=$(sed -n 's/^#[0-9]*.* corp: \([0-9]*\)\/.*/\1/p' "$w/log" | tail -n 1)
 	found=$(cd "$w" && ls -d crash-* leak-* timeout-* oom-* 2>/dev/null |
 	    head -n 1)
-	what="$t: ${execs:-?} execs (${rate:-?}/s), corpus $corp inputs"
+	what="$t: ${execs:-?} execs (${rate:-?}/s), corpus ${corp:-?} inputs ($files files)"
 	if [ "$rc" -eq 0 ] && [ -z "$found" ]; then
 		echo "ok $n - $what"
 		return 0

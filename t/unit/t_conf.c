@@ -424,6 +424,11 @@ static const struct bad_case bad_cases[] = {
 	    "name" },
 	{ "int for daemon_name",
 	    "services = (\n  { daemon_name = 25; }\n);\n", 2, "daemon_name" },
+	/* found by t/fuzz/fuzz_conf: an entry no listener can select */
+	{ "empty daemon_name",
+	    "services = (\n  { daemon_name = \"a\"; },\n"
+	    "  { daemon_name = \"\";\n    smtp_auth = true; }\n);\n", 3,
+	    "daemon_name is empty" },
 	{ "int for socket_mode", "socket_mode = 660;\n", 1, "socket_mode" },
 	{ "scalar for list: domains",
 	    "local = {\n  domains = \"example.com\";\n};\n", 2, "domains" },
