@@ -6,7 +6,6 @@
  */
 #include "config.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,21 +13,7 @@
 #include <sys/stat.h>
 
 #include "conf_load.h"
-
-struct loader {
-	const char	*name;
-	const char	*text;		/* source of a string load, or NULL */
-	char		*err;
-	size_t		 errlen;
-	struct conf	*c;
-	size_t		 warnings_dropped;	/* past CONF_WARNINGS_MAX */
-};
-
-/* Warnings kept per load; the rest are counted in one last line. */
-#define CONF_WARNINGS_MAX	16
-
-typedef int (*conf_item_fn)(struct loader *, const config_setting_t *,
-    const char *, void *);
+#include "conf_read.h"
 
 static const char *const keys_top[] = {
 	"socket", "socket_mode", "socket_group", "control", "control_mode",
@@ -62,308 +47,6 @@ static const char *const keys_poplog[] = {
 static const char *const sasl_mechanisms[] = {
 	"CRAM-MD5", "LOGIN", "PLAIN", "SCRAM-SHA-256", NULL
 };
-
-static int
-fail(struct loader *L, const config_setting_t *s, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-/* The text of a source file: the string loaded, or the file read back. */
-static char *
-conf_source(const struct loader *L, const char *file)
-{
-	char path[900], *buf;
-	const char *slash = strrchr(L->name, '/');
-	FILE *f;
-	long n;
-
-	if (strcmp(file, L->name) == 0 && L->text != NULL)
-		return strdup(L->text);
-	if (file[0] != '/' && strcmp(file, L->name) != 0 && slash != NULL)
-		snprintf(path, sizeof(path), "%.*s/%s",
-		    (int)(slash - L->name) & 0x1ff, L->name, file);
-	else
-		snprintf(path, sizeof(path), "%s", file);
-	if ((f = fopen(path, "r")) == NULL)
-		return NULL;
-	buf = malloc(1 << 20);
-	n = buf != NULL ? (long)fread(buf, 1, (1 << 20) - 1, f) : 0;
-	fclose(f);
-	if (buf != NULL)
-		buf[n] = '\0';
-	return buf;
-}
-
-/*
- * libconfig dates a list element by the token after it, which is the
- * closing bracket for the last one: look back for the line that really
- * holds the quoted value, but not above the list's own line.
- */
-static int
-conf_elem_line(const struct loader *L, const config_setting_t *s,
-    const char *file, int line)
-{
-	const config_setting_t *parent = config_setting_parent(s);
-	char needle[600], *text, *p, **starts = NULL;
-	int n = 0, l, top;
-
-	if (parent == NULL || config_setting_type(s) != CONFIG_TYPE_STRING ||
-	    (config_setting_type(parent) != CONFIG_TYPE_ARRAY &&
-	    config_setting_type(parent) != CONFIG_TYPE_LIST) ||
-	    (text = conf_source(L, file)) == NULL)
-		return line;
-	snprintf(needle, sizeof(needle), "\"%s\"",
-	    config_setting_get_string(s));
-	starts = calloc((size_t)line + 2, sizeof(*starts));
-	for (p = text; starts != NULL && p != NULL && n <= line; n++) {
-		starts[n] = p;
-		if ((p = strchr(p, '\n')) != NULL)
-			*p++ = '\0';
-	}
-	top = config_setting_source_line(parent);
-	for (l = line; starts != NULL && l >= 1 && l >= top && l <= n; l--)
-		if (strstr(starts[l - 1], needle) != NULL)
-			break;
-	if (starts == NULL || l < 1 || l < top || l > n)
-		l = line;
-	free(starts);
-	free(text);
-	return l;
-}
-
-/* "file:line" of setting s, for messages. */
-static void
-conf_where(const struct loader *L, const config_setting_t *s, char *buf,
-    size_t len)
-{
-	const char *file = NULL;
-	int line = 0;
-
-	/* Scalars inside arrays may carry no position: use the parent's. */
-	for (; s != NULL; s = config_setting_parent(s)) {
-		line = config_setting_source_line(s);
-		file = config_setting_source_file(s);
-		if (line > 0)
-			break;
-	}
-	if (s != NULL && line > 0)
-		line = conf_elem_line(L, s, file ? file : L->name, line);
-	snprintf(buf, len, "%s:%d", file ? file : L->name, line);
-}
-
-static int
-fail(struct loader *L, const config_setting_t *s, const char *fmt, ...)
-{
-	char msg[CONF_ERRLEN], pos[900];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	conf_where(L, s, pos, sizeof(pos));
-	snprintf(L->err, L->errlen, "%s: %s", pos, msg);
-	return -1;
-}
-
-/* Append a copy of s to the string vector *v of *n entries. */
-static int
-strv_add(char ***v, size_t *n, const char *s)
-{
-	char **nv = realloc(*v, (*n + 1) * sizeof(*nv));
-
-	if (nv == NULL)
-		return -1;
-	*v = nv;
-	if ((nv[*n] = strdup(s)) == NULL)
-		return -1;
-	(*n)++;
-	return 0;
-}
-
-/* Keep msg in c->warnings (logged at start and reload, shown by -n). */
-static void
-add_warning(struct loader *L, const char *msg)
-{
-	if (L->c->nwarnings >= CONF_WARNINGS_MAX)
-		L->warnings_dropped++;
-	else
-		(void)strv_add(&L->c->warnings, &L->c->nwarnings, msg);
-}
-
-/* A legal but risky setting: "file:line: message" as a warning. */
-static void
-warn(struct loader *L, const config_setting_t *s, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-warn(struct loader *L, const config_setting_t *s, const char *fmt, ...)
-{
-	char msg[CONF_ERRLEN], pos[900], line[CONF_ERRLEN + 904];
-	va_list ap;
-
-	/* Past the cap only count: finding the line rereads the file. */
-	if (L->c->nwarnings >= CONF_WARNINGS_MAX) {
-		L->warnings_dropped++;
-		return;
-	}
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	conf_where(L, s, pos, sizeof(pos));
-	snprintf(line, sizeof(line), "%s: %s", pos, msg);
-	add_warning(L, line);
-}
-
-static int
-nomem(struct loader *L, const config_setting_t *s)
-{
-	return fail(L, s, "out of memory");
-}
-
-static int
-check_keys(struct loader *L, const config_setting_t *grp,
-    const char *const *allowed, const char *where)
-{
-	int i, n = config_setting_length(grp);
-
-	for (i = 0; i < n; i++) {
-		const config_setting_t *s = config_setting_get_elem(grp,
-		    (unsigned)i);
-		const char *name = config_setting_name(s);
-		const char *const *k;
-
-		for (k = allowed; *k; k++)
-			if (name != NULL && strcmp(name, *k) == 0)
-				break;
-		if (*k == NULL)
-			return fail(L, s, "unknown key \"%s\" in %s",
-			    name ? name : "?", where);
-	}
-	return 0;
-}
-
-/* Returns 1 if set (value in *out, newly allocated), 0 if absent, -1. */
-static int
-get_str(struct loader *L, const config_setting_t *grp, const char *key,
-    char **out)
-{
-	const config_setting_t *s = config_setting_get_member(grp, key);
-	char *v;
-
-	if (s == NULL)
-		return 0;
-	if (config_setting_type(s) != CONFIG_TYPE_STRING)
-		return fail(L, s, "\"%s\" must be a string", key);
-	v = strdup(config_setting_get_string(s));
-	if (v == NULL)
-		return nomem(L, s);
-	free(*out);
-	*out = v;
-	return 1;
-}
-
-static int
-get_bool(struct loader *L, const config_setting_t *grp, const char *key,
-    int *out)
-{
-	const config_setting_t *s = config_setting_get_member(grp, key);
-
-	if (s == NULL)
-		return 0;
-	if (config_setting_type(s) != CONFIG_TYPE_BOOL)
-		return fail(L, s, "\"%s\" must be true or false", key);
-	*out = config_setting_get_bool(s);
-	return 1;
-}
-
-static int
-get_int(struct loader *L, const config_setting_t *grp, const char *key,
-    long lo, long hi, int *out)
-{
-	const config_setting_t *s = config_setting_get_member(grp, key);
-	long long v;
-
-	if (s == NULL)
-		return 0;
-	if (config_setting_type(s) == CONFIG_TYPE_INT)
-		v = config_setting_get_int(s);
-	else if (config_setting_type(s) == CONFIG_TYPE_INT64)
-		v = config_setting_get_int64(s);
-	else
-		return fail(L, s, "\"%s\" must be an integer", key);
-	if (v < lo || v > hi)
-		return fail(L, s, "\"%s\" must be between %ld and %ld", key,
-		    lo, hi);
-	*out = (int)v;
-	return 1;
-}
-
-static int
-get_mode(struct loader *L, const config_setting_t *grp, const char *key,
-    int *out)
-{
-	char *v = NULL, *end;
-	long m;
-	int rc = get_str(L, grp, key, &v);
-
-	if (rc <= 0)
-		return rc;
-	m = strtol(v, &end, 8);
-	if (*v == '\0' || *end != '\0' || m < 0 || m > 0777) {
-		free(v);
-		return fail(L, config_setting_get_member(grp, key),
-		    "\"%s\" must be an octal mode such as \"0660\"", key);
-	}
-	free(v);
-	*out = (int)m;
-	return 1;
-}
-
-/* Calls fn for each string of an array or list; 0 if absent. */
-static int
-get_strlist(struct loader *L, const config_setting_t *grp, const char *key,
-    conf_item_fn fn, void *arg)
-{
-	const config_setting_t *s = config_setting_get_member(grp, key);
-	int i, n;
-
-	if (s == NULL)
-		return 0;
-	if (config_setting_type(s) != CONFIG_TYPE_ARRAY &&
-	    config_setting_type(s) != CONFIG_TYPE_LIST)
-		return fail(L, s, "\"%s\" must be a list of strings, "
-		    "such as [ \"a\", \"b\" ]", key);
-	n = config_setting_length(s);
-	for (i = 0; i < n; i++) {
-		const config_setting_t *e = config_setting_get_elem(s,
-		    (unsigned)i);
-
-		if (config_setting_type(e) != CONFIG_TYPE_STRING)
-			return fail(L, e, "\"%s\" must hold strings only", key);
-		if (fn(L, e, config_setting_get_string(e), arg) != 0)
-			return -1;
-	}
-	return 1;
-}
-
-static const config_setting_t *
-get_group(struct loader *L, const config_setting_t *grp, const char *key,
-    const char *const *allowed, int *rc)
-{
-	const config_setting_t *s = config_setting_get_member(grp, key);
-
-	*rc = 0;
-	if (s == NULL)
-		return NULL;
-	if (config_setting_type(s) != CONFIG_TYPE_GROUP) {
-		*rc = fail(L, s, "\"%s\" must be a group { ... }", key);
-		return NULL;
-	}
-	if (check_keys(L, s, allowed, key) != 0) {
-		*rc = -1;
-		return NULL;
-	}
-	return s;
-}
 
 struct netlist_arg {
 	struct netset	*nets;
@@ -413,11 +96,11 @@ warn_wide_net(struct loader *L, const config_setting_t *e,
 	if (c->len >= min || (!allow && !v4 && conf_net_private6(c)))
 		return;
 	if (allow)
-		warn(L, e, "%s: \"%s\" is wider than /%u: every client in it "
+		conf_read_warn(L, e, "%s: \"%s\" is wider than /%u: every client in it "
 		    "may relay whatever the other controls say; list the "
 		    "hosts you mean", a->key, v, min);
 	else
-		warn(L, e, "%s: \"%s\" is wider than /%u: every client in it "
+		conf_read_warn(L, e, "%s: \"%s\" is wider than /%u: every client in it "
 		    "counts as the LAN and may relay", a->key, v, min);
 }
 
@@ -434,16 +117,16 @@ item_net(struct loader *L, const config_setting_t *e, const char *v,
 		/* Not an address: a host name, exact or ".suffix". */
 		if (domset_add(a->names, v, DOMSET_ALLOW_SUFFIX, msg,
 		    sizeof(msg)) != 0)
-			return fail(L, e, "%s: %s", a->key, msg);
+			return conf_read_fail(L, e, "%s: %s", a->key, msg);
 		return 0;
 	}
 	if (cidr_parse(v, &c, msg, sizeof(msg)) != 0)
-		return fail(L, e, "%s: %s", a->key, msg);
+		return conf_read_fail(L, e, "%s: %s", a->key, msg);
 	if (c.len == 0)
-		return fail(L, e, "%s: \"%s\" would match every client (an "
+		return conf_read_fail(L, e, "%s: \"%s\" would match every client (an "
 		    "open relay); list the networks you mean", a->key, v);
 	if (netset_add(a->nets, &c) != 0)
-		return nomem(L, e);
+		return conf_read_nomem(L, e);
 	warn_wide_net(L, e, a, v, &c);
 	return 0;
 }
@@ -462,7 +145,7 @@ item_dom(struct loader *L, const config_setting_t *e, const char *v,
 	char msg[256];
 
 	if (domset_add(a->set, v, a->flags, msg, sizeof(msg)) != 0)
-		return fail(L, e, "%s: %s", a->key, msg);
+		return conf_read_fail(L, e, "%s: %s", a->key, msg);
 	return 0;
 }
 
@@ -477,13 +160,13 @@ item_transport(struct loader *L, const config_setting_t *e, const char *v,
 	(void)arg;
 	if (*v == '\0' || strlen(v) > 64 || strspn(v, "abcdefghijklmnopqrstu"
 	    "vwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-*+") != strlen(v))
-		return fail(L, e, "local.transports: \"%s\" is not a transport "
+		return conf_read_fail(L, e, "local.transports: \"%s\" is not a transport "
 		    "name (as in master.cf, or a Sendmail mailer)", v);
 	for (i = 0; i < c->nlocal_transports; i++)
 		if (strcasecmp(c->local_transports[i], v) == 0)
 			return 0;
-	if (strv_add(&c->local_transports, &c->nlocal_transports, v) != 0)
-		return nomem(L, e);
+	if (conf_read_strv_add(&c->local_transports, &c->nlocal_transports, v) != 0)
+		return conf_read_nomem(L, e);
 	return 0;
 }
 
@@ -494,12 +177,12 @@ load_transports(struct loader *L, const config_setting_t *g)
 	size_t i;
 
 	if (g != NULL && config_setting_get_member(g, "transports") != NULL)
-		return get_strlist(L, g, "transports", item_transport, NULL) < 0 ?
+		return conf_read_strlist(L, g, "transports", item_transport, NULL) < 0 ?
 		    -1 : 0;
 	for (i = 0; i < sizeof(dflt) / sizeof(dflt[0]); i++)
-		if (strv_add(&L->c->local_transports,
+		if (conf_read_strv_add(&L->c->local_transports,
 		    &L->c->nlocal_transports, dflt[i]) != 0)
-			return nomem(L, g);
+			return conf_read_nomem(L, g);
 	return 0;
 }
 
@@ -512,22 +195,22 @@ load_local(struct loader *L, const config_setting_t *root)
 	struct netlist_arg n = { &c->lan, NULL, "local.lan" };
 	int rc;
 
-	g = get_group(L, root, "local", keys_local, &rc);
+	g = conf_read_group(L, root, "local", keys_local, &rc);
 	if (rc < 0 || load_transports(L, g) != 0)
 		return -1;
 	if (g == NULL)
 		return rc;
 	d.key = "local.domains";
-	if (get_strlist(L, g, "domains", item_dom, &d) < 0)
+	if (conf_read_strlist(L, g, "domains", item_dom, &d) < 0)
 		return -1;
 	d.key = "local.domain_aliases";
-	if (get_strlist(L, g, "domain_aliases", item_dom, &d) < 0)
+	if (conf_read_strlist(L, g, "domain_aliases", item_dom, &d) < 0)
 		return -1;
-	if (get_strlist(L, g, "lan", item_net, &n) < 0)
+	if (conf_read_strlist(L, g, "lan", item_net, &n) < 0)
 		return -1;
 	netset_freeze(&c->lan);
 	if (netset_covers_all(&c->lan))
-		return fail(L, config_setting_get_member(g, "lan"),
+		return conf_read_fail(L, config_setting_get_member(g, "lan"),
 		    "local.lan covers every address: that would let the "
 		    "whole internet relay");
 	return 0;
@@ -577,11 +260,11 @@ load_policy_keys(struct loader *L, const config_setting_t *grp,
 	const config_setting_t *s;
 	char key[128];
 
-	if (get_bool(L, grp, "smtp_auth", &p->smtp_auth) < 0 ||
-	    get_bool(L, grp, "pop_before_smtp", &p->pop_before_smtp) < 0 ||
-	    get_bool(L, grp, "relay_for_non_local_senders",
+	if (conf_read_bool(L, grp, "smtp_auth", &p->smtp_auth) < 0 ||
+	    conf_read_bool(L, grp, "pop_before_smtp", &p->pop_before_smtp) < 0 ||
+	    conf_read_bool(L, grp, "relay_for_non_local_senders",
 	    &p->relay_for_non_local_senders) < 0 ||
-	    get_bool(L, grp, "relay_for_client_machines",
+	    conf_read_bool(L, grp, "relay_for_client_machines",
 	    &p->relay_for_client_machines) < 0)
 		return -1;
 	s = config_setting_get_member(grp, "always_allow_from");
@@ -590,12 +273,12 @@ load_policy_keys(struct loader *L, const config_setting_t *grp,
 
 		/* A list given here replaces the inherited one. */
 		if (policy_lists_new(p, 1, 0) != 0)
-			return nomem(L, s);
+			return conf_read_nomem(L, s);
 		snprintf(key, sizeof(key), "%s.always_allow_from", where);
 		n.nets = p->allow_from_nets;
 		n.names = p->allow_from_names;
 		n.key = key;
-		if (get_strlist(L, grp, "always_allow_from", item_net, &n) < 0)
+		if (conf_read_strlist(L, grp, "always_allow_from", item_net, &n) < 0)
 			return -1;
 		netset_freeze(p->allow_from_nets);
 	}
@@ -604,19 +287,19 @@ load_policy_keys(struct loader *L, const config_setting_t *grp,
 		struct domlist_arg d;
 
 		if (policy_lists_new(p, 0, 1) != 0)
-			return nomem(L, s);
+			return conf_read_nomem(L, s);
 		snprintf(key, sizeof(key), "%s.always_allow_to", where);
 		d.set = p->allow_to;
 		d.flags = DOMSET_ALLOW_SUFFIX | DOMSET_ALLOW_ADDRESS;
 		d.key = key;
-		if (get_strlist(L, grp, "always_allow_to", item_dom, &d) < 0)
+		if (conf_read_strlist(L, grp, "always_allow_to", item_dom, &d) < 0)
 			return -1;
 	}
 	/* Step 5 with the LAN check off: only the (forgeable) sender left. */
 	if (p->relay_for_client_machines && !p->smtp_auth &&
 	    !p->pop_before_smtp) {
 		s = config_setting_get_member(grp, "relay_for_client_machines");
-		warn(L, s != NULL ? s : grp, "%s: relay_for_client_machines is "
+		conf_read_warn(L, s != NULL ? s : grp, "%s: relay_for_client_machines is "
 		    "on and neither smtp_auth nor pop_before_smtp is: %s",
 		    where, p->relay_for_non_local_senders ? "any client may "
 		    "relay to anywhere (an open relay)" : "any client that "
@@ -635,9 +318,9 @@ load_relay(struct loader *L, const config_setting_t *root)
 
 	p->relay_for_non_local_senders = 1;
 	if (policy_lists_new(p, 1, 1) != 0)
-		return nomem(L, root);
+		return conf_read_nomem(L, root);
 	netset_freeze(p->allow_from_nets);
-	g = get_group(L, root, "relay", keys_relay, &rc);
+	g = conf_read_group(L, root, "relay", keys_relay, &rc);
 	if (g == NULL)
 		return rc;
 	return load_policy_keys(L, g, p, "relay");
@@ -653,7 +336,7 @@ get_list(struct loader *L, const config_setting_t *root, const char *key,
 	if (s == NULL)
 		return NULL;
 	if (config_setting_type(s) != CONFIG_TYPE_LIST) {
-		*rc = fail(L, s, "\"%s\" must be a list ( { ... }, ... )", key);
+		*rc = conf_read_fail(L, s, "\"%s\" must be a list ( { ... }, ... )", key);
 		return NULL;
 	}
 	return s;
@@ -668,26 +351,26 @@ load_service(struct loader *L, const config_setting_t *e,
 	size_t i;
 
 	if (config_setting_type(e) != CONFIG_TYPE_GROUP)
-		return fail(L, e, "each services entry must be a group { ... }");
-	if (check_keys(L, e, keys_service, "a services entry") != 0)
+		return conf_read_fail(L, e, "each services entry must be a group { ... }");
+	if (conf_read_keys(L, e, keys_service, "a services entry") != 0)
 		return -1;
-	if (get_str(L, e, "daemon_name", &name) <= 0) {
+	if (conf_read_str(L, e, "daemon_name", &name) <= 0) {
 		if (name == NULL)
-			return fail(L, e, "a services entry needs a "
+			return conf_read_fail(L, e, "a services entry needs a "
 			    "daemon_name");
 		return -1;
 	}
 	/* conf_service never selects "" (no {daemon_name}: top level). */
 	if (name[0] == '\0') {
 		free(name);
-		return fail(L, config_setting_get_member(e, "daemon_name"),
+		return conf_read_fail(L, config_setting_get_member(e, "daemon_name"),
 		    "daemon_name is empty: such an entry would never apply "
 		    "(a listener without a name uses relay)");
 	}
 	for (i = 0; i < L->c->nservices; i++)
 		if (strcmp(L->c->services[i].service, name) == 0) {
 			free(name);
-			return fail(L, e, "daemon_name \"%s\" is listed twice",
+			return conf_read_fail(L, e, "daemon_name \"%s\" is listed twice",
 			    L->c->services[i].service);
 		}
 	*p = L->c->relay;
@@ -710,7 +393,7 @@ load_services(struct loader *L, const config_setting_t *root)
 	n = config_setting_length(s);
 	c->services = calloc((size_t)n + 1, sizeof(*c->services));
 	if (c->services == NULL)
-		return nomem(L, s);
+		return conf_read_nomem(L, s);
 	for (i = 0; i < n; i++) {
 		struct relay_policy *p = &c->services[c->nservices];
 
@@ -730,21 +413,21 @@ load_user(struct loader *L, const config_setting_t *e, struct conf_user *u)
 	char msg[256];
 
 	if (config_setting_type(e) != CONFIG_TYPE_GROUP)
-		return fail(L, e, "each users entry must be a group { ... }");
-	if (check_keys(L, e, keys_user, "a users entry") != 0)
+		return conf_read_fail(L, e, "each users entry must be a group { ... }");
+	if (conf_read_keys(L, e, keys_user, "a users entry") != 0)
 		return -1;
-	if (get_str(L, e, "name", &u->name) < 0 ||
-	    get_str(L, e, "password", &u->password) < 0 ||
-	    get_bool(L, e, "relay", &u->relay) < 0)
+	if (conf_read_str(L, e, "name", &u->name) < 0 ||
+	    conf_read_str(L, e, "password", &u->password) < 0 ||
+	    conf_read_bool(L, e, "relay", &u->relay) < 0)
 		return -1;
 	if (u->name == NULL || *u->name == '\0')
-		return fail(L, e, "a users entry needs a name");
+		return conf_read_fail(L, e, "a users entry needs a name");
 	if (strpbrk(u->name, " \t\r\n") != NULL)
-		return fail(L, e, "user name \"%s\" holds white space", u->name);
+		return conf_read_fail(L, e, "user name \"%s\" holds white space", u->name);
 	if (u->password == NULL)
-		return fail(L, e, "user \"%s\" needs a password", u->name);
+		return conf_read_fail(L, e, "user \"%s\" needs a password", u->name);
 	if (conf_password_check(u->password, msg, sizeof(msg)) != 0)
-		return fail(L, config_setting_get_member(e, "password"),
+		return conf_read_fail(L, config_setting_get_member(e, "password"),
 		    "user \"%s\": %s", u->name, msg);
 	return 0;
 }
@@ -773,7 +456,7 @@ warn_readable(struct loader *L, const config_setting_t *e)
 	snprintf(msg, sizeof(msg), "%s: holds plaintext passwords and is "
 	    "readable by others (chmod o-r, or move users to an @include "
 	    "file with mode 0600)", path);
-	add_warning(L, msg);
+	conf_read_add_warning(L, msg);
 }
 
 static int
@@ -789,7 +472,7 @@ load_users(struct loader *L, const config_setting_t *root)
 	n = config_setting_length(s);
 	c->users = calloc((size_t)n + 1, sizeof(*c->users));
 	if (c->users == NULL)
-		return nomem(L, s);
+		return conf_read_nomem(L, s);
 	for (i = 0; i < n; i++) {
 		const config_setting_t *e = config_setting_get_elem(s,
 		    (unsigned)i);
@@ -799,9 +482,9 @@ load_users(struct loader *L, const config_setting_t *root)
 			return -1;
 		rc = strmap_put(&c->usermap, u->name, strlen(u->name), u);
 		if (rc < 0)
-			return nomem(L, e);
+			return conf_read_nomem(L, e);
 		if (rc > 0)
-			return fail(L, e, "user \"%s\" is listed twice",
+			return conf_read_fail(L, e, "user \"%s\" is listed twice",
 			    u->name);
 		if (strncasecmp(u->password, "{PLAIN}", 7) == 0)
 			warn_readable(L, e);
@@ -822,14 +505,14 @@ item_mech(struct loader *L, const config_setting_t *e, const char *v,
 		if (strcasecmp(*m, v) == 0)
 			break;
 	if (*m == NULL)
-		return fail(L, e, "auth.mechanisms: unknown mechanism \"%s\" "
+		return conf_read_fail(L, e, "auth.mechanisms: unknown mechanism \"%s\" "
 		    "(known: CRAM-MD5, LOGIN, PLAIN, SCRAM-SHA-256)", v);
 	for (i = 0; i < c->auth_nmechanisms; i++)
 		if (strcmp(c->auth_mechanisms[i], *m) == 0)
 			return 0;
 	/* Stored upper case: mechanism names are compared exactly later. */
-	if (strv_add(&c->auth_mechanisms, &c->auth_nmechanisms, *m) != 0)
-		return nomem(L, e);
+	if (conf_read_strv_add(&c->auth_mechanisms, &c->auth_nmechanisms, *m) != 0)
+		return conf_read_nomem(L, e);
 	return 0;
 }
 
@@ -838,12 +521,12 @@ item_socket(struct loader *L, const config_setting_t *grp, const char *key,
     char **out)
 {
 	char msg[256];
-	int rc = get_str(L, grp, key, out);
+	int rc = conf_read_str(L, grp, key, out);
 
 	if (rc <= 0)
 		return rc;
 	if (conf_socket_check(*out, msg, sizeof(msg)) != 0)
-		return fail(L, config_setting_get_member(grp, key), "%s: %s",
+		return conf_read_fail(L, config_setting_get_member(grp, key), "%s: %s",
 		    key, msg);
 	return 1;
 }
@@ -855,7 +538,7 @@ check_unix(struct loader *L, const config_setting_t *grp, const char *key,
 {
 	if (v == NULL || strncmp(v, "unix:", 5) == 0)
 		return 0;
-	return fail(L, config_setting_get_member(grp, key), "%s must be a unix "
+	return conf_read_fail(L, config_setting_get_member(grp, key), "%s must be a unix "
 	    "socket (\"unix:/path\")", key);
 }
 
@@ -870,17 +553,17 @@ load_auth(struct loader *L, const config_setting_t *root)
 	c->auth_failure_delay = 2;
 	c->auth_max_failures = 10;
 	c->auth_failure_window = 300;
-	g = get_group(L, root, "auth", keys_auth, &rc);
+	g = conf_read_group(L, root, "auth", keys_auth, &rc);
 	if (g == NULL && rc < 0)
 		return -1;
 	if (g != NULL && (item_socket(L, g, "dovecot", &c->auth_dovecot) < 0 ||
 	    item_socket(L, g, "saslauthd", &c->auth_saslauthd) < 0 ||
-	    get_strlist(L, g, "mechanisms", item_mech, NULL) < 0 ||
-	    get_int(L, g, "failure_delay", 0, 9, &c->auth_failure_delay) < 0 ||
-	    get_int(L, g, "max_failures", 0, 1000000, &c->auth_max_failures) <
-	    0 || get_int(L, g, "failure_window", 1, 86400,
+	    conf_read_strlist(L, g, "mechanisms", item_mech, NULL) < 0 ||
+	    conf_read_int(L, g, "failure_delay", 0, 9, &c->auth_failure_delay) < 0 ||
+	    conf_read_int(L, g, "max_failures", 0, 1000000, &c->auth_max_failures) <
+	    0 || conf_read_int(L, g, "failure_window", 1, 86400,
 	    &c->auth_failure_window) < 0 ||
-	    get_strlist(L, g, "realms", item_dom, &d) < 0))
+	    conf_read_strlist(L, g, "realms", item_dom, &d) < 0))
 		return -1;
 	if (c->auth_nmechanisms == 0 && (g == NULL ||
 	    config_setting_get_member(g, "mechanisms") == NULL)) {
@@ -904,25 +587,25 @@ load_poplogs(struct loader *L, const config_setting_t *g)
 	if (s == NULL)
 		return 0;
 	if (config_setting_type(s) != CONFIG_TYPE_LIST)
-		return fail(L, s, "\"logs\" must be a list ( { ... }, ... )");
+		return conf_read_fail(L, s, "\"logs\" must be a list ( { ... }, ... )");
 	n = config_setting_length(s);
 	c->pop_logs = calloc((size_t)n + 1, sizeof(*c->pop_logs));
 	if (c->pop_logs == NULL)
-		return nomem(L, s);
+		return conf_read_nomem(L, s);
 	for (i = 0; i < n; i++) {
 		const config_setting_t *e = config_setting_get_elem(s,
 		    (unsigned)i);
 		struct conf_poplog *pl = &c->pop_logs[c->pop_nlogs++];
 
 		if (config_setting_type(e) != CONFIG_TYPE_GROUP)
-			return fail(L, e, "each pop.logs entry must be a group");
-		if (check_keys(L, e, keys_poplog, "a pop.logs entry") != 0 ||
-		    get_str(L, e, "path", &pl->path) < 0 ||
-		    get_str(L, e, "format", &pl->format) < 0 ||
-		    get_str(L, e, "pattern", &pl->pattern) < 0)
+			return conf_read_fail(L, e, "each pop.logs entry must be a group");
+		if (conf_read_keys(L, e, keys_poplog, "a pop.logs entry") != 0 ||
+		    conf_read_str(L, e, "path", &pl->path) < 0 ||
+		    conf_read_str(L, e, "format", &pl->format) < 0 ||
+		    conf_read_str(L, e, "pattern", &pl->pattern) < 0)
 			return -1;
 		if (conf_pop_log_check(pl, msg, sizeof(msg)) != 0)
-			return fail(L, pl->pattern != NULL ?
+			return conf_read_fail(L, pl->pattern != NULL ?
 			    config_setting_get_member(e, "pattern") : e, "%s",
 			    msg);
 	}
@@ -937,7 +620,7 @@ item_proto(struct loader *L, const config_setting_t *e, const char *v,
 
 	(void)arg;
 	if (conf_pop_protocol_add(L->c, v, msg, sizeof(msg)) != 0)
-		return fail(L, e, "%s", msg);
+		return conf_read_fail(L, e, "%s", msg);
 	return 0;
 }
 
@@ -952,22 +635,22 @@ load_pop(struct loader *L, const config_setting_t *root)
 	c->pop_window = 300;
 	c->pop_ipv6_prefix = CONF_POP_DEFAULT_PREFIX;
 	c->pop_protocols = CONF_POP_POP3;
-	g = get_group(L, root, "pop", keys_pop, &rc);
+	g = conf_read_group(L, root, "pop", keys_pop, &rc);
 	if (g == NULL)
 		return rc;
-	if (get_int(L, g, "window", 1, 86400, &c->pop_window) < 0 ||
-	    get_int(L, g, "ipv6_prefix", 32, 128, &c->pop_ipv6_prefix) < 0 ||
-	    get_str(L, g, "store", &c->pop_store) < 0)
+	if (conf_read_int(L, g, "window", 1, 86400, &c->pop_window) < 0 ||
+	    conf_read_int(L, g, "ipv6_prefix", 32, 128, &c->pop_ipv6_prefix) < 0 ||
+	    conf_read_str(L, g, "store", &c->pop_store) < 0)
 		return -1;
 	if (c->pop_store != NULL && conf_pop_store_check(c->pop_store, msg,
 	    sizeof(msg)) != 0)
-		return fail(L, config_setting_get_member(g, "store"), "%s", msg);
+		return conf_read_fail(L, config_setting_get_member(g, "store"), "%s", msg);
 	if (config_setting_get_member(g, "protocols") != NULL)
 		c->pop_protocols = 0;
-	if (get_strlist(L, g, "protocols", item_proto, NULL) < 0)
+	if (conf_read_strlist(L, g, "protocols", item_proto, NULL) < 0)
 		return -1;
 	if (c->pop_protocols == 0)
-		return fail(L, config_setting_get_member(g, "protocols"),
+		return conf_read_fail(L, config_setting_get_member(g, "protocols"),
 		    "pop.protocols is empty: list \"pop3\" and/or \"imap\"");
 	return load_poplogs(L, g);
 }
@@ -979,23 +662,23 @@ load_top(struct loader *L, const config_setting_t *root)
 	char *onerr = NULL;
 	int rc;
 
-	if (check_keys(L, root, keys_top, "the top level") != 0 ||
+	if (conf_read_keys(L, root, keys_top, "the top level") != 0 ||
 	    item_socket(L, root, "socket", &c->socket) < 0 ||
-	    get_mode(L, root, "socket_mode", &c->socket_mode) < 0 ||
-	    get_str(L, root, "socket_group", &c->socket_group) < 0 ||
+	    conf_read_mode(L, root, "socket_mode", &c->socket_mode) < 0 ||
+	    conf_read_str(L, root, "socket_group", &c->socket_group) < 0 ||
 	    item_socket(L, root, "control", &c->control) < 0 ||
 	    check_unix(L, root, "control", c->control) < 0 ||
-	    get_mode(L, root, "control_mode", &c->control_mode) < 0 ||
-	    get_str(L, root, "control_group", &c->control_group) < 0 ||
-	    get_str(L, root, "user", &c->user) < 0 ||
-	    get_str(L, root, "pidfile", &c->pidfile) < 0 ||
-	    get_bool(L, root, "dry_run", &c->dry_run) < 0)
+	    conf_read_mode(L, root, "control_mode", &c->control_mode) < 0 ||
+	    conf_read_str(L, root, "control_group", &c->control_group) < 0 ||
+	    conf_read_str(L, root, "user", &c->user) < 0 ||
+	    conf_read_str(L, root, "pidfile", &c->pidfile) < 0 ||
+	    conf_read_bool(L, root, "dry_run", &c->dry_run) < 0)
 		return -1;
 	if (c->dry_run)
-		warn(L, config_setting_get_member(root, "dry_run"), "dry_run is "
+		conf_read_warn(L, config_setting_get_member(root, "dry_run"), "dry_run is "
 		    "on: nothing is refused, refusals are only logged as "
 		    "\"would reject\"");
-	rc = get_str(L, root, "on_error", &onerr);
+	rc = conf_read_str(L, root, "on_error", &onerr);
 	if (rc < 0)
 		return -1;
 	if (rc > 0) {
@@ -1005,7 +688,7 @@ load_top(struct loader *L, const config_setting_t *root)
 			c->on_error = CONF_ON_ERROR_ACCEPT;
 		else {
 			free(onerr);
-			return fail(L, config_setting_get_member(root,
+			return conf_read_fail(L, config_setting_get_member(root,
 			    "on_error"), "on_error must be \"tempfail\" or "
 			    "\"accept\"");
 		}
@@ -1013,7 +696,7 @@ load_top(struct loader *L, const config_setting_t *root)
 	}
 	if (c->socket == NULL && (c->socket = strdup(CONF_DEFAULT_SOCKET)) ==
 	    NULL)
-		return nomem(L, root);
+		return conf_read_nomem(L, root);
 	return 0;
 }
 
@@ -1050,7 +733,7 @@ conf_build(config_t *cfg, const char *name, const char *text, char *err,
 
 		snprintf(msg, sizeof(msg), "%zu more warnings like these not "
 		    "shown", L.warnings_dropped);
-		(void)strv_add(&c->warnings, &c->nwarnings, msg);
+		(void)conf_read_strv_add(&c->warnings, &c->nwarnings, msg);
 	}
 	return c;
 }
