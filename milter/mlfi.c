@@ -32,6 +32,7 @@ struct mlfi_conn {
 	struct netaddr	 client;
 	char		 client_ip[48];
 	char		 client_name[256];	/* verified name, or "" */
+	char		 client_label[256];	/* the name shown in logs */
 	char		 service[64];
 	int		 stats_slot;	/* counters of this listener */
 	char		 auth_user[256];
@@ -164,15 +165,19 @@ mlfi_client_name(SMFICTX *ctx, struct mlfi_conn *cc, const char *hostname)
 	const char *name = smfi_getsymval(ctx, "{client_name}");
 	const char *resolve = smfi_getsymval(ctx, "{client_resolve}");
 
-	if (name == NULL)
-		name = hostname;
-	/* Sendmail says how the name was found; only OK is verified. */
+	/*
+	 * Only the {client_name} macro is trusted: the connect argument may be
+	 * an unconfirmed PTR name (Sendmail), so it is shown in logs only.
+	 * Sendmail also says how it found the name; only OK is verified.
+	 */
 	if (resolve != NULL && strcmp(resolve, "OK") != 0)
 		name = NULL;
 	if (name == NULL || name[0] == '[' || strcmp(name, "unknown") == 0)
 		cc->client_name[0] = '\0';
 	else
 		mlfi_copy(cc->client_name, sizeof(cc->client_name), name);
+	mlfi_copy(cc->client_label, sizeof(cc->client_label),
+	    cc->client_name[0] ? cc->client_name : hostname);
 }
 
 static sfsistat
@@ -261,7 +266,8 @@ mlfi_log(const struct mlfi_conn *cc, const char *qid, const char *what,
 
 	log_clean(rcpt, r, sizeof(r));
 	log_clean(cc->sender_raw, s, sizeof(s));
-	log_clean(cc->client_name[0] ? cc->client_name : "unknown", n,
+	log_clean(cc->client_label[0] && cc->client_label[0] != '[' ?
+	    cc->client_label : "unknown", n,
 	    sizeof(n));
 	log_clean(cc->service[0] ? cc->service : "-", svc, sizeof(svc));
 	log_clean(cc->auth_user, u, sizeof(u));

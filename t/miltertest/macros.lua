@@ -39,6 +39,12 @@ one("203.0.113.10", { ["{client_name}"] = "relay.partner.example",
 one("203.0.113.10", { ["{client_name}"] = "relay.partner.example",
     ["{client_resolve}"] = "OK" }, "<u10@remote.test>", SMFIR_CONTINUE,
     "a name Sendmail marks OK is trusted")
+local conn = tap.connect("203.0.113.10", nil, "relay.partner.example")
+mt.mailfrom(conn, "<sender@remote.test>")
+mt.rcptto(conn, "<u10b@remote.test>")
+tap.reply(conn, SMFIR_REPLYCODE,
+    "the connect host name alone (no {client_name}) is not trusted")
+mt.disconnect(conn)
 one("unspec", { ["{client_addr}"] = "127.0.0.1" }, "<u11@remote.test>",
     SMFIR_CONTINUE, "{client_addr} used when the MTA gives no address")
 one("unspec", nil, "<u12@remote.test>", SMFIR_REPLYCODE,

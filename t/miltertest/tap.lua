@@ -49,7 +49,7 @@ function tap.logged(desc, ...)
 end
 
 -- Open a milter connection from ip with optional connect macros.
-function tap.connect(ip, macros)
+function tap.connect(ip, macros, hostname)
 	local conn = mt.connect(socket, 50, 0.1)
 	if conn == nil then error("cannot connect to " .. socket) end
 	if macros then
@@ -61,7 +61,7 @@ function tap.connect(ip, macros)
 		end
 		mt.macro(conn, SMFIC_CONNECT, table.unpack(args))
 	end
-	if mt.conninfo(conn, "client.example", ip) ~= nil then
+	if mt.conninfo(conn, hostname or "client.example", ip) ~= nil then
 		error("conninfo failed")
 	end
 	return conn
