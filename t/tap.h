@@ -55,6 +55,30 @@ tap_is_int(long got, long want, const char *what)
 	return got == want;
 }
 
+/*
+ * tap_show -- s with control and non-ASCII bytes escaped as \xHH, for
+ * one-line TAP output. Returns one of four rotating static buffers.
+ */
+static const char * __attribute__((unused))
+tap_show(const char *s)
+{
+	static char bufs[4][512];
+	static int which;
+	char *b = bufs[which++ & 3];
+	size_t o = 0;
+
+	for (; *s && o + 5 < sizeof(bufs[0]); s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c < 0x20 || c >= 0x7f)
+			o += (size_t)snprintf(b + o, 5, "\\x%02x", c);
+		else
+			b[o++] = (char)c;
+	}
+	b[o] = '\0';
+	return b;
+}
+
 static int __attribute__((unused))
 tap_done(void)
 {

@@ -10,27 +10,6 @@
 #include "../tap.h"
 #include "addr.h"
 
-/* s with control and non-ASCII bytes escaped, for one-line TAP output. */
-static const char *
-show(const char *s)
-{
-	static char bufs[4][512];
-	static int which;
-	char *b = bufs[which++ & 3];
-	size_t o = 0;
-
-	for (; *s && o + 5 < sizeof(bufs[0]); s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c < 0x20 || c >= 0x7f)
-			o += (size_t)snprintf(b + o, 5, "\\x%02x", c);
-		else
-			b[o++] = (char)c;
-	}
-	b[o] = '\0';
-	return b;
-}
-
 /* A 300-character local part, for local_toolong. */
 #define L50 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 #define L300 L50 L50 L50 L50 L50 L50
@@ -238,24 +217,24 @@ test_parse(void)
 
 		memset(&a, 0x55, sizeof(a));
 		addr_parse(tc->in, &a);
-		snprintf(what, sizeof(what), "addr_parse(\"%.60s\") kind", show(tc->in));
+		snprintf(what, sizeof(what), "addr_parse(\"%.60s\") kind", tap_show(tc->in));
 		tap_is_str(addr_kind_name(a.kind), addr_kind_name(tc->kind),
 		    what);
 		snprintf(what, sizeof(what), "addr_parse(\"%.60s\") domain",
-		    show(tc->in));
+		    tap_show(tc->in));
 		tap_is_str(a.domain, tc->domain, what);
 		if (tc->kind == ADDR_PLAIN) {
 			if (tc->local != NULL) {
 				snprintf(what, sizeof(what),
 				    "addr_parse(\"%.60s\") local",
-				    show(tc->in));
+				    tap_show(tc->in));
 				tap_is_str(a.local, tc->local, what);
 			}
 			snprintf(what, sizeof(what),
-			    "addr_parse(\"%.60s\") literal", show(tc->in));
+			    "addr_parse(\"%.60s\") literal", tap_show(tc->in));
 			tap_is_int(a.literal, tc->literal, what);
 			snprintf(what, sizeof(what),
-			    "addr_parse(\"%.60s\") local_toolong", show(tc->in));
+			    "addr_parse(\"%.60s\") local_toolong", tap_show(tc->in));
 			tap_is_int(a.local_toolong, tc->toolong, what);
 		}
 	}
@@ -273,12 +252,12 @@ test_notplain(void)
 
 		addr_parse(notplain_cases[i], &a);
 		snprintf(what, sizeof(what), "addr_parse(\"%s\") is routed or "
-		    "invalid (got %s)", show(notplain_cases[i]),
+		    "invalid (got %s)", tap_show(notplain_cases[i]),
 		    addr_kind_name(a.kind));
 		tap_ok(a.kind == ADDR_ROUTED || a.kind == ADDR_INVALID, "%s",
 		    what);
 		snprintf(what, sizeof(what), "addr_parse(\"%s\") has no domain",
-		    show(notplain_cases[i]));
+		    tap_show(notplain_cases[i]));
 		tap_is_str(a.domain, "", what);
 	}
 }
@@ -309,11 +288,11 @@ test_normalize(void)
 		out[sizeof(out) - 1] = '\0';
 		rc = addr_domain_normalize(tc->in, len, out, outlen);
 		snprintf(what, sizeof(what), "addr_domain_normalize(\"%.60s\", "
-		    "%zu, outlen %zu) rc", show(tc->in), len, outlen);
+		    "%zu, outlen %zu) rc", tap_show(tc->in), len, outlen);
 		tap_is_int(rc, tc->rc, what);
 		if (tc->rc == 0 && rc == 0) {
 			snprintf(what, sizeof(what), "addr_domain_normalize("
-			    "\"%.60s\") out", show(tc->in));
+			    "\"%.60s\") out", tap_show(tc->in));
 			tap_is_str(out, tc->out, what);
 		}
 	}
@@ -339,7 +318,7 @@ test_idn_equal(void)
 		addr_domain_normalize(pairs[i][1], strlen(pairs[i][1]), b,
 		    sizeof(b));
 		snprintf(what, sizeof(what), "IDN \"%s\" equals \"%s\"",
-		    show(pairs[i][0]), show(pairs[i][1]));
+		    tap_show(pairs[i][0]), tap_show(pairs[i][1]));
 		tap_ok(a[0] != '\0' && strcmp(a, b) == 0, "%s", what);
 		if (a[0] == '\0' || strcmp(a, b) != 0)
 			printf("#   got:  \"%s\" vs \"%s\"\n", a, b);

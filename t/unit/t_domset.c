@@ -15,27 +15,6 @@
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 #define ALL (DOMSET_ALLOW_SUFFIX | DOMSET_ALLOW_ADDRESS)
 
-/* s with control and non-ASCII bytes escaped, for one-line TAP output. */
-static const char *
-show(const char *s)
-{
-	static char bufs[4][512];
-	static int which;
-	char *b = bufs[which++ & 3];
-	size_t o = 0;
-
-	for (; *s && o + 5 < sizeof(bufs[0]); s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c < 0x20 || c >= 0x7f)
-			o += (size_t)snprintf(b + o, 5, "\\x%02x", c);
-		else
-			b[o++] = (char)c;
-	}
-	b[o] = '\0';
-	return b;
-}
-
 static const char *const patterns[] = {
 	"example.com",
 	".example.org",
@@ -126,7 +105,7 @@ build(struct domset *s, const char *const *list, size_t n, int flags)
 	domset_init(s);
 	for (i = 0; i < n; i++)
 		if (domset_add(s, list[i], flags, err, sizeof(err)) != 0) {
-			printf("# domset_add(\"%s\"): %s\n", show(list[i]), show(err));
+			printf("# domset_add(\"%s\"): %s\n", tap_show(list[i]), tap_show(err));
 			bad++;
 		}
 	return bad;
@@ -147,10 +126,10 @@ test_matches(void)
 		const char *q = match_cases[i].query;
 
 		if (addr_domain_normalize(q, strlen(q), d, sizeof(d)) != 0) {
-			tap_ok(0, "fixture \"%s\" normalizes", show(q));
+			tap_ok(0, "fixture \"%s\" normalizes", tap_show(q));
 			continue;
 		}
-		snprintf(what, sizeof(what), "domset_match(\"%s\")", show(q));
+		snprintf(what, sizeof(what), "domset_match(\"%s\")", tap_show(q));
 		tap_is_int(domset_match(&s, d), match_cases[i].want, what);
 	}
 	for (i = 0; i < NELEM(address_cases); i++) {
@@ -160,11 +139,11 @@ test_matches(void)
 
 		addr_parse(q, &a);
 		if (a.kind != ADDR_PLAIN) {
-			tap_ok(0, "fixture \"%s\" parses", show(q));
+			tap_ok(0, "fixture \"%s\" parses", tap_show(q));
 			continue;
 		}
 		snprintf(what, sizeof(what), "domset_match_address(\"%s\")",
-		    show(q));
+		    tap_show(q));
 		tap_is_int(domset_match_address(&s, a.local, a.domain),
 		    address_cases[i].want, what);
 	}
@@ -230,11 +209,11 @@ test_add(void)
 		domset_init(&s);
 		rc = domset_add(&s, tc->pattern, tc->flags, err, sizeof(err));
 		snprintf(what, sizeof(what), "domset_add(\"%s\", flags %d)",
-		    show(tc->pattern), tc->flags);
+		    tap_show(tc->pattern), tc->flags);
 		tap_is_int(rc, tc->rc, what);
 		if (rc != 0) {
 			tap_ok(err[0] != '\0', "... with a message (%s)",
-			    show(err));
+			    tap_show(err));
 			tap_is_int((long)domset_count(&s), 0,
 			    "... and nothing added");
 		} else
