@@ -59,7 +59,7 @@ tap_is_int(long got, long want, const char *what)
  * tap_show -- s with control and non-ASCII bytes escaped as \xHH, for
  * one-line TAP output. Returns one of four rotating static buffers.
  */
-static const char * __attribute__((unused))
+static __attribute__((unused)) const char *
 tap_show(const char *s)
 {
 	static char bufs[4][512];
