@@ -2,7 +2,8 @@
  * policy_fixture.h: what the policy tests share -- the addresses and
  * clients they use, a stand-in POP store that records how it was asked,
  * and helpers that run one decision from a compact request description.
- * Included by t_policy.c and t_policy_matrix.c only.
+ * Included by t_policy.c and t_policy_matrix.c only; load() and NELEM
+ * come from conf_fixture.h.
  */
 #ifndef RELAYMILTER_POLICY_FIXTURE_H
 #define RELAYMILTER_POLICY_FIXTURE_H
@@ -14,11 +15,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "../tap.h"
-#include "conf.h"
+#include "conf_fixture.h"
 #include "policy.h"
-
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 #define OUT	"203.0.113.9"		/* a client outside the LAN */
 #define LAN	"192.168.1.10"		/* a client on the LAN */
@@ -106,17 +104,6 @@ outcome(const struct policy_decision *d, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s %s", policy_verdict_name(d->verdict),
 	    policy_rule_name(d->rule));
-}
-
-static __attribute__((unused)) struct conf *
-load(const char *text, const char *name)
-{
-	char err[CONF_ERRLEN];
-	struct conf *c = conf_load_string(text, name, err, sizeof(err));
-
-	if (c == NULL)
-		printf("# %s: %s\n", name, err);
-	return c;
 }
 
 /* Every refusal carries the reply of its verdict. */
