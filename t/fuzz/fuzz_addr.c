@@ -1,6 +1,6 @@
 /*
  * fuzz_addr: the address normalizer and the relay classification
- * (DESIGN.md section 3). Each input is one MAIL FROM / RCPT TO argument
+ * (relaymilter.conf(5), ADDRESSES AND NETWORKS). Each input is one MAIL FROM / RCPT TO argument
  * (bytes up to the first NUL), copied to a heap block of exactly its size
  * so that ASan catches any read past the terminator. It is parsed with
  * addr_parse and judged by policy_decide under a fixed config (local
@@ -83,7 +83,7 @@ fuzz_init(void)
 	CHECK(local_sender.kind == ADDR_PLAIN);
 }
 
-/* Routing as DESIGN.md section 3 lists it, judged on the raw text. */
+/* Routing as relaymilter.conf(5) lists it, judged on the raw text. */
 static int
 has_routing(const char *s)
 {

@@ -8,7 +8,7 @@
  * pattern), under the protocol masks pop3, imap and both. Checked:
  *  - dovecot: a line without "Login: " (or without ", rip=") never
  *    yields a login; a login is yielded exactly when an independent
- *    reading of the line finds the shape DESIGN.md and poplog.h give
+ *    reading of the line finds the shape relaymilter.conf(5) and poplog.h give
  *    (first "tag: " is pop3-login / imap-login, or dovecot followed by
  *    one of them; then an optional "Info: " and "Login: " directly; the
  *    last ", rip=" after it holds a valid address), with that address

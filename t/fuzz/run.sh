@@ -68,7 +68,7 @@ build_lib() {
 		objs="$objs $o"
 		# shellcheck disable=SC2086
 		$FUZZ_CC $CFLAGS_FUZZ -fsanitize=fuzzer-no-link $SAN \
-		    -I"$builddir" -I"$srcdir/milter" -I"$srcdir/config" \
+		    -I"$builddir" \
 		    $FLAGS -c "$srcdir/$s" -o "$o" &
 		pids="$pids $!"
 		# two compilers at a time
@@ -108,7 +108,7 @@ build() {
 		echo "  FUZZCC   $t"
 		# shellcheck disable=SC2086
 		$FUZZ_CC $CFLAGS_FUZZ -fsanitize=fuzzer $SAN \
-		    -I"$builddir" -I"$srcdir/milter" -I"$srcdir/config" \
+		    -I"$builddir" \
 		    $FLAGS "$src" "$out/librelay-fuzz.a" $FUZZ_LIBS \
 		    -o "$bin" || die "building $t failed"
 	done

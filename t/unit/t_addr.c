@@ -1,5 +1,5 @@
 /*
- * t_addr: addr_parse and addr_domain_normalize against DESIGN.md section 3
+ * t_addr: addr_parse and addr_domain_normalize against relaymilter.conf(5), ADDRESSES AND NETWORKS
  * (addresses: routing tricks, case, trailing dots, literals, IDN).
  */
 #include "config.h"

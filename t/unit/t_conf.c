@@ -1,5 +1,5 @@
 /*
- * t_conf: the config model (DESIGN.md section 4): the documented example
+ * t_conf: the config model (relaymilter.conf(5)): the documented example
  * loads, absent keys take their defaults, every kind of mistake is
  * refused with "file:line: message" pointing at the line at fault, and
  * the password and socket grammars. (Files, @include, warnings,
@@ -7,7 +7,7 @@
  */
 #include "conf_fixture.h"
 
-/* ==== the example of DESIGN.md section 4 ==== */
+/* ==== the example of relaymilter.conf(5) ==== */
 
 static const char design_example[] =
     "socket  = \"inet:8895@127.0.0.1\";   # milter socket: unix:/path | inet:port@host | inet6:port@host\n"
@@ -57,7 +57,7 @@ test_design_example(void)
 	struct conf *c = load(design_example, "design.conf");
 	const struct relay_policy *sub;
 
-	tap_ok(c != NULL, "the example of DESIGN.md section 4 loads");
+	tap_ok(c != NULL, "the example of relaymilter.conf(5) loads");
 	if (c == NULL)
 		return;
 	tap_is_str(c->path, "design.conf", "path");

@@ -1,6 +1,6 @@
 /*
  * t_domset: domain patterns (exact, ".suffix" on a label boundary) and
- * full addresses, with case, trailing dots and IDN (DESIGN.md section 3).
+ * full addresses, with case, trailing dots and IDN (relaymilter.conf(5), ADDRESSES AND NETWORKS).
  */
 #include "config.h"
 

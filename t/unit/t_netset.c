@@ -1,7 +1,7 @@
 /*
  * t_netset: CIDR parsing, IPv4-mapped folding, set membership at the
  * network boundaries, merging, "covers everything" detection and a
- * 100k-entry set (DESIGN.md section 3, IPs).
+ * 100k-entry set (relaymilter.conf(5), "Networks").
  */
 #include "config.h"
 

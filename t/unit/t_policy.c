@@ -1,5 +1,5 @@
 /*
- * t_policy: the decision procedure of DESIGN.md section 2 in explicit
+ * t_policy: the decision procedure of relaymilter(8), "Decision procedure", in explicit
  * rows: the lists, the services, the address tricks, the auth names, the
  * MTA's routing, the POP callback, rule names and replies. (Every
  * combination of the controls is checked in t_policy_matrix.)

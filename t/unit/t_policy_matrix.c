@@ -1,5 +1,5 @@
 /*
- * t_policy_matrix: the decision procedure of DESIGN.md section 2 checked
+ * t_policy_matrix: the decision procedure of relaymilter(8), "Decision procedure", checked
  * against a reference implementation written here from the design text,
  * for every combination of the four relaying booleans and of the request
  * (client, sender, auth user, POP answer, recipient).
@@ -29,7 +29,7 @@ struct ref_case {
 };
 
 /*
- * The reference: DESIGN.md section 2, read literally. The config of the
+ * The reference: relaymilter(8), "Decision procedure", read literally. The config of the
  * combinations has empty always_allow lists, so steps 2 and 3 never
  * match; "authenticated" is any {auth_authen}; a user not in users has no
  * relay privilege; 4c applies only with smtp_auth; the null sender is
