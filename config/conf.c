@@ -1,8 +1,10 @@
 /*
- * conf: loading of the libconfig file into a validated, immutable struct
- * conf. Every key is checked for name and type, every list entry for
- * syntax; the first problem is reported as "file:line: message" and
- * nothing of a half-read file is ever used.
+ * conf: the config's life. Reading a file or a string with libconfig
+ * (conf_load, conf_load_string; conf_load.c builds and validates the
+ * struct), the embedded default, references, the running config
+ * (conf_current, conf_install), freeing, and the lookups every front door
+ * makes in a config: the listener's policy and the user an SMTP AUTH name
+ * refers to.
  */
 #include "config.h"
 

@@ -1,9 +1,22 @@
 /*
  * conf: the configuration model. A libconfig file (or the embedded
  * default) is parsed and validated as a whole into an immutable,
- * reference-counted struct conf. Readers pin one with conf_current() and
- * drop it with conf_unref(); a reload builds a new one and swaps it in
- * only when the whole file is valid.
+ * reference-counted struct conf; a reload builds a new one and swaps it
+ * in only when the whole file is valid. conf.c holds the running config
+ * and the references, conf_load.c and conf_read.c build one, conf_check.c
+ * and conf_pop.c validate single values.
+ *
+ * Pinning rule. A request keeps the config it started with: it takes one
+ * reference with conf_current() at its start and uses that config, and
+ * only that one, for every answer until it ends, then drops it with
+ * conf_unref(). A request is a milter connection (pinned at connect, for
+ * all its transactions and its error replies), one AUTH exchange of the
+ * Dovecot protocol (from AUTH to OK/FAIL), one saslauthd request, one
+ * policy or control command, one line of a POP log. Listeners, log feeds
+ * and stores are set up from the start-up config and change only on a
+ * restart (a reload reports them). Lock order: reload's lock, then
+ * conf.c's; no other lock is held while either is taken, and no lock is
+ * held across a network call or a failure delay.
  */
 #ifndef RELAYMILTER_CONF_H
 #define RELAYMILTER_CONF_H
@@ -17,8 +30,6 @@
 #define CONF_DEFAULT_PATH	"/etc/relaymilter.conf"
 #define CONF_DEFAULT_SOCKET	"inet:8895@127.0.0.1"
 #define CONF_ERRLEN		1024
-/* local.transports when the key is absent: Postfix's local, virtual and
- * LMTP delivery, Sendmail's local mailer */
 /*
  * The MTA's names for delivery on this server: Postfix's local, virtual
  * and LMTP transports and the usual pipe transports to Dovecot, maildrop

@@ -1,6 +1,8 @@
 /*
- * authd: the Dovecot auth protocol server side. Each connection pins the
- * config per request (a reload applies to the next AUTH), keeps a few
+ * authd: the Dovecot auth protocol server side. Each AUTH request pins the
+ * config it starts with until its exchange ends (a reload applies to the
+ * next AUTH; the handshake uses the config of the connection's start);
+ * a connection keeps a few
  * open SASL exchanges keyed by request id, and answers OK with user=,
  * CONT with a base64 challenge (an empty one keeps its TAB), or FAIL after
  * the failure delay. A malformed or overlong line ends the connection.
@@ -27,6 +29,7 @@ struct authd_open {
 	struct saslsrv_session *ss;
 	int		 final;	/* success data sent, awaiting the empty CONT */
 	char		 rip[64];
+	struct conf	*conf;	/* pinned at AUTH, for the whole exchange */
 };
 
 struct authd_conn {
@@ -99,6 +102,8 @@ static void
 authd_close_open(struct authd_open *o)
 {
 	saslsrv_end(o->ss);
+	conf_unref(o->conf);
+	o->conf = NULL;
 	o->ss = NULL;
 	o->id = 0;
 	o->final = 0;
@@ -126,7 +131,6 @@ static int
 authd_outcome(struct authd_conn *ac, struct authd_open *o,
     enum saslsrv_rc rc, char *out)
 {
-	struct conf *c;
 	int sent;
 
 	/*
@@ -149,11 +153,8 @@ authd_outcome(struct authd_conn *ac, struct authd_open *o,
 		sent = authd_send(ac, "OK\t%lu\tuser=%s\n", o->id,
 		    saslsrv_user(o->ss));
 	} else {
-		c = conf_current();
-		if (c != NULL)
-			authsvc_failed(c, "dovecot", saslsrv_user(o->ss),
-			    saslsrv_mech(o->ss), o->rip, "wrong credentials");
-		conf_unref(c);
+		authsvc_failed(o->conf, "dovecot", saslsrv_user(o->ss),
+		    saslsrv_mech(o->ss), o->rip, "wrong credentials");
 		sent = authd_send(ac, "FAIL\t%lu\treason=Authentication "
 		    "failed\n", o->id);
 	}
@@ -188,7 +189,7 @@ authd_auth(struct authd_conn *ac, const struct authproto_req *rq)
 		return authd_send(ac, "FAIL\t%lu\treason=Unsupported "
 		    "authentication mechanism\n", rq->id);
 	}
-	conf_unref(c);
+	o->conf = c;	/* the exchange's reference, dropped when it ends */
 	sent = authd_outcome(ac, o, rc, out);
 	return sent;
 }

@@ -326,13 +326,20 @@ mlfi_setreply(SMFICTX *ctx, const struct policy_decision *d,
 }
 
 static sfsistat
-mlfi_error(SMFICTX *ctx, const char *rcpt, const char *why)
+mlfi_error(SMFICTX *ctx, const struct conf *pinned, const char *rcpt,
+    const char *why)
 {
-	struct conf *c = conf_current();
+	/*
+	 * The connection's own config decides, like every other answer in
+	 * it; only a connection that never pinned one (its state is gone)
+	 * falls back to the running config.
+	 */
+	struct conf *cur = pinned == NULL ? conf_current() : NULL;
+	const struct conf *c = pinned != NULL ? pinned : cur;
 	int accept = c != NULL && c->on_error == CONF_ON_ERROR_ACCEPT;
 	char r[300];
 
-	conf_unref(c);
+	conf_unref(cur);
 	stats_inc(STATS_ERRORS);
 	stats_decision(accept ? POLICY_ACCEPT : POLICY_TEMPFAIL, RULE_ERROR,
 	    NULL);
@@ -357,7 +364,8 @@ mlfi_envrcpt(SMFICTX *ctx, char **argv)
 
 	if (cc == NULL || cc->conf == NULL || !cc->have_sender ||
 	    argv[0] == NULL)
-		return mlfi_error(ctx, argv[0], "no connection state");
+		return mlfi_error(ctx, cc != NULL ? cc->conf : NULL, argv[0],
+		    "no connection state");
 	addr_parse(argv[0], &rcpt);
 	memset(&req, 0, sizeof(req));
 	req.client = cc->have_client ? &cc->client : NULL;

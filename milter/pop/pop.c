@@ -93,9 +93,10 @@ pop_window(void)
 	return w;
 }
 
-int
-pop_record(const struct netaddr *a, const char *user, const char *source,
-    char *err, size_t errlen)
+/* Store and log one login, kept for window seconds. */
+static int
+pop_record_for(const struct netaddr *a, const char *user, const char *source,
+    int window, char *err, size_t errlen)
 {
 	struct popstore *st = pop_store();
 	char ip[64], u[POPLOG_USER_MAX * 4];
@@ -105,8 +106,7 @@ pop_record(const struct netaddr *a, const char *user, const char *source,
 		    "enables pop_before_smtp)");
 		return -1;
 	}
-	if (popstore_add(st, a, user, time(NULL), pop_window(), err,
-	    errlen) != 0)
+	if (popstore_add(st, a, user, time(NULL), window, err, errlen) != 0)
 		return -1;
 	stats_inc(STATS_POP_LOGINS);
 	log_msg(LOG_INFO, "pop login recorded: client=%s user=%s source=%s",
@@ -116,28 +116,33 @@ pop_record(const struct netaddr *a, const char *user, const char *source,
 	return 0;
 }
 
-static int
-pop_protocols(void)
+int
+pop_record(const struct netaddr *a, const char *user, const char *source,
+    char *err, size_t errlen)
 {
-	struct conf *c = conf_current();
-	int p = c != NULL ? c->pop_protocols : CONF_POP_POP3;
-
-	conf_unref(c);
-	return p;
+	return pop_record_for(a, user, source, pop_window(), err, errlen);
 }
 
+/*
+ * One log line is one request: it pins the running config once, for
+ * both the protocols that count and the window. The feed's file, format
+ * and pattern are those of the start (changing them needs a restart,
+ * which a reload reports).
+ */
 static void
 pop_feed_line(void *arg, const char *line, size_t len)
 {
 	struct pop_feed *feed = arg;
 	struct poplog_login l;
+	struct conf *c = conf_current();
 	char err[256];
 
-	if (!poplog_parse(feed->pl, pop_protocols(), line, len, &l))
-		return;
-	if (pop_record(&l.addr, l.user, feed->pl->path, err, sizeof(err)) != 0)
+	if (c != NULL && poplog_parse(feed->pl, c->pop_protocols, line, len,
+	    &l) && pop_record_for(&l.addr, l.user, feed->pl->path,
+	    c->pop_window, err, sizeof(err)) != 0)
 		log_msg(LOG_ERR, "pop log %s: login not recorded: %s",
 		    feed->pl->path, err);
+	conf_unref(c);
 }
 
 static void *
