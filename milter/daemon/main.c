@@ -122,18 +122,35 @@ main_daemonize(void)
 	return 0;
 }
 
+/*
+ * Written as root, possibly in a folder the service account owns: never
+ * through a link it planted (O_NOFOLLOW), never into a file that is not
+ * a plain file of ours with one name (a hard link to another file).
+ */
 static int
 main_write_pidfile(const char *path)
 {
-	FILE *f = fopen(path, "w");
-	int bad;
+	int fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC |
+	    O_NONBLOCK, 0644);
+	struct stat st;
+	char line[32];
+	int n, bad;
 
-	if (f == NULL) {
+	if (fd < 0) {
 		log_msg(LOG_ERR, "pidfile %s: %s", path, strerror(errno));
 		return -1;
 	}
-	bad = fprintf(f, "%ld\n", (long)getpid()) < 0;
-	if (fclose(f) != 0 || bad) {
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1 ||
+	    st.st_uid != geteuid()) {
+		log_msg(LOG_ERR, "pidfile %s: not a plain file of ours with a "
+		    "single name: not written", path);
+		close(fd);
+		return -1;
+	}
+	n = snprintf(line, sizeof(line), "%ld\n", (long)getpid());
+	bad = ftruncate(fd, 0) != 0 || fchmod(fd, 0644) != 0 ||
+	    write(fd, line, (size_t)n) != n;
+	if (close(fd) != 0 || bad) {
 		log_msg(LOG_ERR, "pidfile %s: cannot write it", path);
 		return -1;
 	}
@@ -188,6 +205,11 @@ main_setup(struct conf *c, int foreground, char **pidfile)
 		    "-f)", c->path);
 		return EX_USAGE;
 	}
+	/*
+	 * Nothing is created open to others, not even for the moment
+	 * between a bind and the chmod that sets the configured mode.
+	 */
+	umask(077);
 	if (mlfi_setup(c, err, sizeof(err)) != 0 ||
 	    ctl_open(c, err, sizeof(err)) != 0 ||
 	    authsvc_open(c, err, sizeof(err)) != 0) {
@@ -204,12 +226,16 @@ main_setup(struct conf *c, int foreground, char **pidfile)
 	*pidfile = c->pidfile != NULL ? strdup(c->pidfile) : NULL;
 	if (*pidfile != NULL && main_write_pidfile(*pidfile) != 0)
 		return EX_CANTCREAT;
-	if (pop_open(c, c->user, err, sizeof(err)) != 0) {
+	if (pop_prepare(c, c->user, err, sizeof(err)) != 0) {
 		log_msg(LOG_ERR, "%s", err);
 		return EX_UNAVAILABLE;
 	}
 	if (c->user != NULL && main_drop_privileges(c->user) != 0)
 		return EX_NOUSER;
+	if (pop_open(c, err, sizeof(err)) != 0) {
+		log_msg(LOG_ERR, "%s", err);
+		return EX_UNAVAILABLE;
+	}
 	return EX_OK;
 }
 

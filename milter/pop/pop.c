@@ -46,28 +46,23 @@ pop_store(void)
 	return __atomic_load_n(&pop_st, __ATOMIC_ACQUIRE);
 }
 
-/* The LMDB directory and its files belong to the user we become. */
-static void
-pop_chown(const char *spec, const char *user)
+int
+pop_prepare(const struct conf *c, const char *user, char *err, size_t errlen)
 {
-	static const char *const files[] = { "", "/data.mdb", "/lock.mdb" };
-	struct passwd *pw;
-	char path[4200];
-	size_t i;
+	struct passwd *pw = NULL;
 
-	if (user == NULL || geteuid() != 0 || strncmp(spec, "lmdb:", 5) != 0 ||
-	    (pw = getpwnam(user)) == NULL)
-		return;
-	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		snprintf(path, sizeof(path), "%s%s", spec + 5, files[i]);
-		if (chown(path, pw->pw_uid, pw->pw_gid) != 0)
-			log_msg(LOG_WARNING, "pop store %s: cannot give it to "
-			    "%s", path, user);
+	if (!conf_pop_needed(c))
+		return 0;
+	if (user != NULL && geteuid() == 0 && (pw = getpwnam(user)) == NULL) {
+		snprintf(err, errlen, "user %s: no such user", user);
+		return -1;
 	}
+	return popstore_prepare(conf_pop_store(c), pw ? pw->pw_uid : (uid_t)-1,
+	    pw ? pw->pw_gid : (gid_t)-1, err, errlen);
 }
 
 int
-pop_open(const struct conf *c, const char *user, char *err, size_t errlen)
+pop_open(const struct conf *c, char *err, size_t errlen)
 {
 	struct popstore *st;
 	const char *spec = conf_pop_store(c);
@@ -76,7 +71,6 @@ pop_open(const struct conf *c, const char *user, char *err, size_t errlen)
 		return 0;
 	if (popstore_open(spec, c->pop_ipv6_prefix, &st, err, errlen) != 0)
 		return -1;
-	pop_chown(spec, user);
 	__atomic_store_n(&pop_st, st, __ATOMIC_RELEASE);
 	log_msg(LOG_INFO, "pop store %s open (window %d s, IPv6 clients by "
 	    "/%d)", popstore_kind(st), c->pop_window, c->pop_ipv6_prefix);

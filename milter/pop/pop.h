@@ -15,13 +15,22 @@
 #include "popstore.h"
 
 /*
- * pop_open -- open the store of c if conf_pop_needed(c); with user set
- * (and running as root) hand an LMDB directory to that user. Call before
- * dropping privileges, after daemonizing, before any thread of ours.
- * Returns 0 (also when no store is needed), or -1 with a message in err.
+ * pop_prepare -- the part of opening the store of c (if
+ * conf_pop_needed(c)) that needs root: create an LMDB directory and,
+ * with user set and running as root, give the directory to that user.
+ * Call before dropping privileges. Returns 0, or -1 with err.
  */
-int pop_open(const struct conf *c, const char *user, char *err,
+int pop_prepare(const struct conf *c, const char *user, char *err,
     size_t errlen);
+
+/*
+ * pop_open -- open the store of c if conf_pop_needed(c), as the user the
+ * daemon runs as (after the privilege drop, so every file of the store
+ * is created and opened without root), after daemonizing, before any
+ * thread of ours. Returns 0 (also when no store is needed), or -1 with a
+ * message in err.
+ */
+int pop_open(const struct conf *c, char *err, size_t errlen);
 
 /*
  * pop_start -- start the follower thread of each pop.logs entry of c and

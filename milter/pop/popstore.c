@@ -21,6 +21,15 @@ struct popstore {
 };
 
 int
+popstore_prepare(const char *spec, uid_t uid, gid_t gid, char *err,
+    size_t errlen)
+{
+	if (strncmp(spec, "lmdb:", 5) == 0)
+		return popstore_lmdb_prepare(spec + 5, uid, gid, err, errlen);
+	return 0;
+}
+
+int
 popstore_open(const char *spec, int ipv6_prefix, struct popstore **out,
     char *err, size_t errlen)
 {

@@ -15,6 +15,7 @@
 #define RELAYMILTER_POPSTORE_H
 
 #include <stddef.h>
+#include <sys/types.h>
 #include <time.h>
 
 #include "netset.h"
@@ -33,6 +34,15 @@ struct popstore_entry {
 
 /* Called for each entry by popstore_list; return non-zero to stop. */
 typedef int (*popstore_list_fn)(void *arg, const struct popstore_entry *e);
+
+/*
+ * popstore_prepare -- what must happen as root before a store is opened
+ * by the service account: for "lmdb:/dir", create the directory and
+ * give it (not its files) to uid:gid, uid (uid_t)-1 meaning "keep";
+ * nothing for Redis. Returns 0, or -1 with a message in err.
+ */
+int popstore_prepare(const char *spec, uid_t uid, gid_t gid, char *err,
+    size_t errlen);
 
 /*
  * popstore_open -- open the store named by spec ("lmdb:/dir", the

@@ -7,6 +7,8 @@
 #ifndef RELAYMILTER_POPSTORE_IMPL_H
 #define RELAYMILTER_POPSTORE_IMPL_H
 
+#include <sys/types.h>
+
 #include "popstore.h"
 
 /* Called for each raw key/value by a backend's scan; non-zero stops. */
@@ -38,6 +40,16 @@ extern const struct popstore_ops popstore_redis_ops;
  * Returns the backend handle, or NULL with a message in err.
  */
 void *popstore_lmdb_open(const char *dir, char *err, size_t errlen);
+
+/*
+ * popstore_lmdb_prepare -- create dir (mkdir -p, mode 0750) and, unless
+ * uid is (uid_t)-1, hand the directory itself to uid:gid through a
+ * descriptor opened without following links. Run as root before the
+ * privilege drop; the environment's files are created later by the
+ * unprivileged popstore_lmdb_open. Returns 0 or -1 with err.
+ */
+int popstore_lmdb_prepare(const char *dir, uid_t uid, gid_t gid, char *err,
+    size_t errlen);
 
 /*
  * popstore_redis_open -- prepare a pool of connections to the Redis

@@ -9,11 +9,13 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <lmdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "popstore.h"
 #include "popstore_impl.h"
@@ -58,6 +60,37 @@ popstore_lmdb_mkdir(const char *dir, char *err, size_t errlen)
 		if (c == '\0')
 			return 0;
 	}
+}
+
+int
+popstore_lmdb_prepare(const char *dir, uid_t uid, gid_t gid, char *err,
+    size_t errlen)
+{
+	struct stat st;
+	int fd;
+
+	if (popstore_lmdb_mkdir(dir, err, errlen) != 0)
+		return -1;
+	if (uid == (uid_t)-1)
+		return 0;
+	/*
+	 * By descriptor, never by path: a link planted in place of the
+	 * directory is refused, and nothing inside it is touched as root.
+	 */
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, errlen, "lmdb:%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) != 0 || ((st.st_uid != uid || st.st_gid != gid) &&
+	    fchown(fd, uid, gid) != 0)) {
+		snprintf(err, errlen, "lmdb:%s: cannot give it to uid %ld: %s",
+		    dir, (long)uid, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
 }
 
 static int
