@@ -43,7 +43,7 @@ struct mlfi_conn {
 
 /* Macros asked of the MTA, per stage. */
 static char mlfi_macros_connect[] =
-    "{daemon_name} {client_addr} {client_name} {client_resolve} j";
+    "{daemon_name} {client_addr} {client_name} {client_resolve} j v";
 /* {mail_addr} is always defined at MAIL: its absence shows that the MTA
  * ignores this list, so that a missing {auth_authen} proves nothing. */
 static char mlfi_macros_envfrom[] = "{auth_authen} {auth_type} i {mail_addr}";
@@ -158,24 +158,50 @@ mlfi_copy(char *dst, size_t len, const char *src)
 	snprintf(dst, len, "%s", src != NULL ? src : "");
 }
 
-/* The client name only when the MTA vouches for it. */
+/* Log once per process which way client names came to be trusted. */
+static void
+mlfi_client_name_basis(int *said, const char *why)
+{
+	if (__atomic_exchange_n(said, 1, __ATOMIC_RELAXED) == 0)
+		log_msg(LOG_INFO, "client names for always_allow_from: %s", why);
+}
+
+/*
+ * The client name only when the MTA vouches for it: Sendmail says how it
+ * found the name in {client_resolve} (only OK is verified); Postfix,
+ * known by its v macro, puts only verified names in {client_name} and
+ * sends no {client_resolve}. Any other MTA's name is not trusted.
+ */
 static void
 mlfi_client_name(SMFICTX *ctx, struct mlfi_conn *cc, const char *hostname)
 {
+	static int said_resolve, said_postfix, said_none;
 	const char *name = smfi_getsymval(ctx, "{client_name}");
 	const char *resolve = smfi_getsymval(ctx, "{client_resolve}");
+	const char *v = smfi_getsymval(ctx, "v");
 
 	/*
-	 * Only the {client_name} macro is trusted: the connect argument may be
-	 * an unconfirmed PTR name (Sendmail), so it is shown in logs only.
-	 * Sendmail also says how it found the name; only OK is verified.
+	 * The connect argument may be an unconfirmed PTR name (Sendmail):
+	 * it is shown in logs only, never matched.
 	 */
-	if (resolve != NULL && strcmp(resolve, "OK") != 0)
-		name = NULL;
 	if (name == NULL || name[0] == '[' || strcmp(name, "unknown") == 0)
-		cc->client_name[0] = '\0';
-	else
-		mlfi_copy(cc->client_name, sizeof(cc->client_name), name);
+		name = NULL;
+	else if (resolve != NULL) {
+		if (strcmp(resolve, "OK") != 0)
+			name = NULL;
+		else
+			mlfi_client_name_basis(&said_resolve, "{client_name} "
+			    "trusted when {client_resolve} is OK (Sendmail)");
+	} else if (v != NULL && strncmp(v, "Postfix", 7) == 0)
+		mlfi_client_name_basis(&said_postfix, "{client_name} trusted "
+		    "from Postfix (it sends verified names only)");
+	else {
+		mlfi_client_name_basis(&said_none, "{client_name} ignored: "
+		    "the MTA sent no {client_resolve} and is not Postfix "
+		    "(macro v)");
+		name = NULL;
+	}
+	mlfi_copy(cc->client_name, sizeof(cc->client_name), name);
 	mlfi_copy(cc->client_label, sizeof(cc->client_label),
 	    cc->client_name[0] ? cc->client_name : hostname);
 }

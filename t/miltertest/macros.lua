@@ -25,13 +25,24 @@ one("192.0.2.77", nil, "<u4@remote.test>", SMFIR_CONTINUE,
     "always_allow_from CIDR")
 one("192.0.2.77", { ["{daemon_name}"] = "open" }, "<u5@remote.test>",
     SMFIR_CONTINUE, "service list replaces top-level list (open allows anyway)")
+local pf = "Postfix 3.7.11"
 one("203.0.113.10", { ["{client_name}"] = "relay.partner.example" },
-    "<u6@remote.test>", SMFIR_CONTINUE, "verified client name in always_allow_from")
+    "<u6a@remote.test>", SMFIR_REPLYCODE,
+    "a client name from an MTA that neither says how it resolved it nor is Postfix is not trusted")
+tap.logged("says once why names are ignored", "client names for always_allow_from",
+    "{client_name} ignored")
+one("203.0.113.10", { ["{client_name}"] = "relay.partner.example", v = "8.17.1.9" },
+    "<u6b@remote.test>", SMFIR_REPLYCODE,
+    "nor from Sendmail without {client_resolve}")
+one("203.0.113.10", { ["{client_name}"] = "relay.partner.example", v = pf },
+    "<u6@remote.test>", SMFIR_CONTINUE, "verified client name (Postfix) in always_allow_from")
 tap.logged("logged as always-allow-from", "rcpt=<u6@remote.test>",
     "rule=always-allow-from", "client=relay.partner.example[203.0.113.10]")
-one("203.0.113.10", { ["{client_name}"] = "mx.trusted.example" },
+tap.logged("says once that Postfix names are trusted", "client names for always_allow_from",
+    "trusted from Postfix")
+one("203.0.113.10", { ["{client_name}"] = "mx.trusted.example", v = pf },
     "<u7@remote.test>", SMFIR_CONTINUE, ".suffix name in always_allow_from")
-one("203.0.113.10", { ["{client_name}"] = "trusted.example" },
+one("203.0.113.10", { ["{client_name}"] = "trusted.example", v = pf },
     "<u8@remote.test>", SMFIR_REPLYCODE, ".suffix never matches the parent itself")
 one("203.0.113.10", { ["{client_name}"] = "relay.partner.example",
     ["{client_resolve}"] = "FORGED" }, "<u9@remote.test>", SMFIR_REPLYCODE,
