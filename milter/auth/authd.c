@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "authcap.h"
 #include "authd.h"
 #include "authproto.h"
 #include "authsvc.h"
@@ -30,6 +31,7 @@ struct authd_open {
 	int		 final;	/* success data sent, awaiting the empty CONT */
 	char		 rip[64];
 	struct conf	*conf;	/* pinned at AUTH, for the whole exchange */
+	int		 capped;	/* counted by authcap_enter(rip) */
 };
 
 struct authd_conn {
@@ -57,6 +59,20 @@ authd_send(struct authd_conn *ac, const char *fmt, ...)
 	if (n < 0 || (size_t)n >= sizeof(line))
 		return -1;
 	return send(ac->fd, line, (size_t)n, MSG_NOSIGNAL) == n ? 0 : -1;
+}
+
+/* A FAIL answer, sent after c's failure delay by the answer queue. */
+static int
+authd_fail(struct authd_conn *ac, const struct conf *c, unsigned long id,
+    const char *reason)
+{
+	char line[AUTHPROTO_LINE_MAX];
+	int n = snprintf(line, sizeof(line), "FAIL\t%lu\treason=%s\n", id,
+	    reason);
+
+	if (n < 0 || (size_t)n >= sizeof(line))
+		return -1;
+	return authsvc_fail_reply(c, ac->fd, line, (size_t)n);
 }
 
 /* Read the next line; 1 when one is ready, 0 at EOF/error, -1 overlong. */
@@ -102,6 +118,9 @@ static void
 authd_close_open(struct authd_open *o)
 {
 	saslsrv_end(o->ss);
+	if (o->capped)
+		authcap_leave(o->rip);
+	o->capped = 0;
 	conf_unref(o->conf);
 	o->conf = NULL;
 	o->ss = NULL;
@@ -155,8 +174,7 @@ authd_outcome(struct authd_conn *ac, struct authd_open *o,
 	} else {
 		authsvc_failed(o->conf, "dovecot", saslsrv_user(o->ss),
 		    saslsrv_mech(o->ss), o->rip, "wrong credentials");
-		sent = authd_send(ac, "FAIL\t%lu\treason=Authentication "
-		    "failed\n", o->id);
+		sent = authd_fail(ac, o->conf, o->id, "Authentication failed");
 	}
 	authd_close_open(o);
 	return sent;
@@ -169,29 +187,39 @@ authd_auth(struct authd_conn *ac, const struct authproto_req *rq)
 	struct authd_open *o;
 	enum saslsrv_rc rc;
 	char *out = NULL;
-	int sent;
+	int sent, capped;
 
 	if (c == NULL)
 		return -1;
 	if (authsvc_blocked(c, "dovecot", NULL, rq->mech, rq->rip)) {
+		sent = authd_fail(ac, c, rq->id, "Too many failures, try again "
+		    "later");
 		conf_unref(c);
-		return authd_send(ac, "FAIL\t%lu\treason=Too many failures, "
-		    "try again later\n", rq->id);
+		return sent;
+	}
+	if ((capped = authcap_enter(rq->rip)) < 0) {
+		authsvc_failed(c, "dovecot", NULL, rq->mech, rq->rip,
+		    "too many exchanges open from this client");
+		sent = authd_fail(ac, c, rq->id, "Too many requests, try again "
+		    "later");
+		conf_unref(c);
+		return sent;
 	}
 	o = authd_slot(ac);
 	o->id = rq->id;
+	o->capped = capped;
 	snprintf(o->rip, sizeof(o->rip), "%s", rq->rip ? rq->rip : "");
+	o->conf = c;	/* the exchange's reference, dropped when it ends */
 	o->ss = saslsrv_start(c, rq->mech, rq->service, rq->resp, &rc, &out);
 	if (o->ss == NULL) {
 		authsvc_failed(c, "dovecot", NULL, rq->mech, rq->rip,
 		    "mechanism not offered");
-		conf_unref(c);
-		return authd_send(ac, "FAIL\t%lu\treason=Unsupported "
-		    "authentication mechanism\n", rq->id);
+		sent = authd_fail(ac, c, rq->id, "Unsupported authentication "
+		    "mechanism");
+		authd_close_open(o);
+		return sent;
 	}
-	o->conf = c;	/* the exchange's reference, dropped when it ends */
-	sent = authd_outcome(ac, o, rc, out);
-	return sent;
+	return authd_outcome(ac, o, rc, out);
 }
 
 static int

@@ -1,8 +1,9 @@
 /*
  * authsvc: sockets and shared outcome handling of the auth services.
- * A failure costs the client auth.failure_delay seconds in its own
- * thread, so other clients are served meanwhile; repeated failures from
- * one address are refused without a check for a while.
+ * A failure costs the client auth.failure_delay seconds, spent in the
+ * answer queue (authdelay.c), not in a client thread, so no slot is held
+ * while it waits; repeated failures from one address are refused without
+ * a check for a while.
  */
 #include "config.h"
 
@@ -12,6 +13,7 @@
 #include <unistd.h>
 
 #include "authd.h"
+#include "authdelay.h"
 #include "authsvc.h"
 #include "listen.h"
 #include "log.h"
@@ -121,8 +123,13 @@ authsvc_failed(const struct conf *c, const char *proto, const char *user,
 	stats_inc(STATS_AUTH_FAILURE);
 	authsvc_log(LOG_NOTICE, "failure", proto, user, mech, rip, why);
 	throttle_failed(rip, time(NULL), c->auth_failure_window);
-	if (c->auth_failure_delay > 0)
-		sleep((unsigned)c->auth_failure_delay);
+}
+
+int
+authsvc_fail_reply(const struct conf *c, int fd, const void *line,
+    size_t len)
+{
+	return authdelay_reply(fd, line, len, c->auth_failure_delay);
 }
 
 void

@@ -2,7 +2,8 @@
  * authsvc: the authentication services the MTA talks to (auth.dovecot for
  * Postfix, auth.saslauthd for Sendmail through Cyrus SASL): opening their
  * sockets, starting them, and what both do with an outcome (log, count,
- * throttle, delay). The protocols live in authd.c and saslauthd.c.
+ * throttle, the delayed answer, the cap on open exchanges per client).
+ * The protocols live in authd.c and saslauthd.c.
  */
 #ifndef RELAYMILTER_AUTHSVC_H
 #define RELAYMILTER_AUTHSVC_H
@@ -33,12 +34,20 @@ int authsvc_blocked(const struct conf *c, const char *proto,
     const char *user, const char *mech, const char *rip);
 
 /*
- * authsvc_failed -- log and count a failed authentication, charge it to
- * rip, then sleep auth.failure_delay seconds (this client's thread only).
- * Never logs a password. Thread-safe.
+ * authsvc_failed -- log and count a failed authentication and charge it
+ * to rip. Never logs a password. Thread-safe.
  */
 void authsvc_failed(const struct conf *c, const char *proto,
     const char *user, const char *mech, const char *rip, const char *why);
+
+/*
+ * authsvc_fail_reply -- send the failure answer line (len bytes) on fd
+ * after c's auth.failure_delay, without holding the caller: the answer
+ * waits in a queue with a duplicate of fd. Returns 0, or -1 if it could
+ * be neither sent nor queued (close the connection). Thread-safe.
+ */
+int authsvc_fail_reply(const struct conf *c, int fd, const void *line,
+    size_t len);
 
 /* authsvc_succeeded -- log and count a successful authentication. */
 void authsvc_succeeded(const char *proto, const char *user,

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "authcap.h"
 #include "authsvc.h"
 #include "saslauthd.h"
 #include "saslsrv.h"
@@ -56,18 +57,37 @@ saslauthd_user(const struct saslauthd_req *r, char *buf, size_t len)
 		snprintf(buf, len, "%s", r->login);
 }
 
-static void
-saslauthd_reply(int fd, const char *msg)
+/* Encode msg as one counted string into out (2 + strlen(msg) bytes). */
+static size_t
+saslauthd_encode(const char *msg, unsigned char *out)
 {
-	unsigned char out[128];
 	size_t n = strlen(msg);
 
 	out[0] = (unsigned char)(n >> 8);
 	out[1] = (unsigned char)n;
 	memcpy(out + 2, msg, n);
+	return n + 2;
+}
+
+static void
+saslauthd_reply(int fd, const char *msg)
+{
+	unsigned char out[128];
+	size_t n = saslauthd_encode(msg, out);
+
 	/* Best effort: the client may have gone. */
-	if (send(fd, out, n + 2, MSG_NOSIGNAL) < 0)
-		return;
+	(void)send(fd, out, n, MSG_NOSIGNAL);
+}
+
+/* A NO answer, sent after c's failure delay by the answer queue. */
+static void
+saslauthd_fail(int fd, const struct conf *c, const char *msg)
+{
+	unsigned char out[128];
+	size_t n = saslauthd_encode(msg, out);
+
+	/* Not queued (queue full): the connection closes unanswered. */
+	(void)authsvc_fail_reply(c, fd, out, n);
 }
 
 /* Read until four strings are in; a fifth sent with them is taken too. */
@@ -105,6 +125,7 @@ saslauthd_client(int fd, void *arg)
 	struct conf *c = conf_current();
 	char user[2 * SASLAUTHD_FIELD_MAX + 2];
 	const struct conf_user *u;
+	int capped;
 
 	(void)arg;
 	if (buf == NULL || r == NULL || c == NULL ||
@@ -112,7 +133,13 @@ saslauthd_client(int fd, void *arg)
 		goto out;
 	saslauthd_user(r, user, sizeof(user));
 	if (authsvc_blocked(c, "saslauthd", user, "PLAIN", r->addr)) {
-		saslauthd_reply(fd, "NO too many failures");
+		saslauthd_fail(fd, c, "NO too many failures");
+		goto out;
+	}
+	if ((capped = authcap_enter(r->addr)) < 0) {
+		authsvc_failed(c, "saslauthd", user, "PLAIN", r->addr,
+		    "too many requests open from this client");
+		saslauthd_fail(fd, c, "NO too many requests");
 		goto out;
 	}
 	u = saslsrv_check_password(c, user, r->password);
@@ -122,8 +149,10 @@ saslauthd_client(int fd, void *arg)
 	} else {
 		authsvc_failed(c, "saslauthd", user, "PLAIN", r->addr,
 		    "wrong credentials");
-		saslauthd_reply(fd, "NO authentication failed");
+		saslauthd_fail(fd, c, "NO authentication failed");
 	}
+	if (capped)
+		authcap_leave(r->addr);
 out:
 	if (r != NULL)
 		explicit_bzero(r, sizeof(*r));
