@@ -10,17 +10,10 @@
  * "# TYPE" line a metric, dots as underscores, and service labels with
  * backslashes and double quotes escaped.
  */
-#include "config.h"
+#include "unit_fixture.h"
 
-#include <pthread.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "../tap.h"
 #include "stats.h"
 
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 #define THREADS	8
 #define PER_THREAD 10000
 #define SERVICES 64		/* relayctl(8): the first 64 names */
@@ -245,17 +238,9 @@ static void
 test_threads(void)
 {
 	static char name[] = "threads";
-	pthread_t tid[THREADS];
-	int i, started = 0;
 	char *out, line[64];
 
-	for (i = 0; i < THREADS; i++)
-		if (pthread_create(&tid[started], NULL, count_thread, name) ==
-		    0)
-			started++;
-	for (i = 0; i < started; i++)
-		pthread_join(tid[i], NULL);
-	tap_is_int(started, THREADS, "counting threads started");
+	threads_run(THREADS, count_thread, name, 0);
 	tap_is_int((long)stats_get_decision(POLICY_ACCEPT, RULE_SERIAL),
 	    THREADS * PER_THREAD, "threads at once: accept.serial lost "
 	    "nothing");

@@ -8,18 +8,12 @@
  * every key survives the move; free releases keys and values and leaves
  * an empty map that can be used again; readers in several threads agree.
  */
-#include "config.h"
+#include "unit_fixture.h"
 
-#include <pthread.h>
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
-#include "../tap.h"
 #include "strmap.h"
 
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 #define BIG	100000
 #define READERS	4
 
@@ -312,10 +306,9 @@ reader_thread(void *arg)
 static void
 test_readers(void)
 {
-	pthread_t tid[READERS];
 	struct reader r[READERS];
 	struct strmap m;
-	size_t i, started = 0, lost = 0;
+	size_t i, lost = 0;
 	char k[32];
 
 	strmap_init(&m);
@@ -326,15 +319,10 @@ test_readers(void)
 	for (i = 0; i < READERS; i++) {
 		r[i].m = &m;
 		r[i].lost = 0;
-		if (pthread_create(&tid[i], NULL, reader_thread, &r[i]) != 0)
-			break;
-		started++;
 	}
-	for (i = 0; i < started; i++) {
-		pthread_join(tid[i], NULL);
+	threads_run(READERS, reader_thread, r, sizeof(r[0]));
+	for (i = 0; i < READERS; i++)
 		lost += r[i].lost;
-	}
-	tap_is_int((long)started, READERS, "reader threads started");
 	tap_is_int((long)lost, 0, "readers in several threads find every key");
 	strmap_free(&m, NULL);
 }

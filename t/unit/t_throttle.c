@@ -9,17 +9,11 @@
  * time, so the rows say the clock; threads failing at once lose no
  * count.
  */
-#include "config.h"
+#include "unit_fixture.h"
 
-#include <pthread.h>
-#include <stdio.h>
-#include <string.h>
-
-#include "../tap.h"
 #include "strmap.h"
 #include "throttle.h"
 
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 #define SLOTS	4096		/* relaymilter.conf(5), auth.max_failures */
 #define THREADS	8
 #define PER_THREAD 1000
@@ -161,15 +155,8 @@ static void
 test_threads(void)
 {
 	static char rip[] = "198.51.100.200";
-	pthread_t tid[THREADS];
-	int i, started = 0;
 
-	for (i = 0; i < THREADS; i++)
-		if (pthread_create(&tid[started], NULL, fail_thread, rip) == 0)
-			started++;
-	for (i = 0; i < started; i++)
-		pthread_join(tid[i], NULL);
-	tap_is_int(started, THREADS, "failing threads started");
+	threads_run(THREADS, fail_thread, rip, 0);
 	tap_is_int(throttle_blocked(rip, 6000, THREADS * PER_THREAD, 300), 1,
 	    "threads failing at once: every failure counted");
 	tap_is_int(throttle_blocked(rip, 6000, THREADS * PER_THREAD + 1, 300),
