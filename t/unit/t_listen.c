@@ -107,7 +107,7 @@ read_all(int fd, char *buf, size_t len)
 static const struct {
 	const char *spec, *want;
 } path_cases[] = {
-	{ "unix:/run/relaymilter/control.sock", "/run/relaymilter/control.sock" },
+	{ "unix:/run/relaymilter/ctl.sock", "/run/relaymilter/ctl.sock" },
 	{ "local:/run/x.sock", "/run/x.sock" },
 	{ "unix:", "" },
 	{ "inet:8895@127.0.0.1", NULL },
@@ -180,8 +180,8 @@ test_unix_modes(void)
 		int fd, c;
 
 		snprintf(label, sizeof(label), "unix socket %s, mode %s%o",
-		    tc->name, tc->mode < 0 ? "-" : "0", (unsigned)(tc->mode < 0 ?
-		    -tc->mode : tc->mode));
+		    tc->name, tc->mode < 0 ? "-" : "0",
+		    (unsigned)(tc->mode < 0 ? -tc->mode : tc->mode));
 		sock_path(tc->name, path, sizeof(path));
 		snprintf(spec, sizeof(spec), "unix:%s", path);
 		fd = listen_open(spec, tc->mode, NULL, err, sizeof(err));
@@ -327,7 +327,8 @@ test_errors(void)
 		snprintf(spec, sizeof(spec), bad_cases[i].spec, dir);
 		fd = listen_open(spec, -1, NULL, err, sizeof(err));
 		snprintf(shown, sizeof(shown), "%s", bad_cases[i].spec);
-		snprintf(what, sizeof(what), "listen_open(\"%s\") fails", shown);
+		snprintf(what, sizeof(what), "listen_open(\"%s\") fails",
+		    shown);
 		tap_is_int(fd, -1, what);
 		if (fd >= 0)
 			close(fd);
@@ -338,7 +339,8 @@ test_errors(void)
 		    strstr(err, bad_cases[i].needle) != NULL, "%s", what);
 		if (!strstr(err, bad_cases[i].needle))
 			printf("#   got: %s\n", err);
-		tap_is_int(fd_count(), before, "... leaving no descriptor open");
+		tap_is_int(fd_count(), before, "... leaving no descriptor "
+		    "open");
 	}
 }
 

@@ -437,7 +437,8 @@ main(void)
 	}
 	check_stat(dir, "var", 1, "the missing parent is created");
 	check_stat(dir, "var/pop", 1, "the store's directory is created");
-	check_stat(dir, "var/pop/data.mdb", 0, "... and holds the LMDB data file");
+	check_stat(dir, "var/pop/data.mdb", 0, "... and holds the LMDB data "
+	    "file");
 	test_basics(st);
 	test_threads(st);
 	popstore_close(st);

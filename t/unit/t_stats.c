@@ -266,14 +266,16 @@ static const char *const plain_lines[] = {
 	"service.-.tempfail 3",
 };
 
+#define DEC "relaymilter_decisions_total"
+#define SVC "relaymilter_service_decisions_total"
+
 static const char *const prom_lines[] = {
-	"relaymilter_decisions_total{verdict=\"accept\",rule=\"auth\"} 3",
-	"relaymilter_decisions_total{verdict=\"reject\",rule=\"outside-lan\"} 3",
-	"relaymilter_decisions_total{verdict=\"tempfail\",rule=\"error\"} 1",
-	"relaymilter_service_decisions_total{service=\"MTA\",verdict=\"accept\"} 6",
-	"relaymilter_service_decisions_total{service=\"-\",verdict=\"tempfail\"} 3",
-	"relaymilter_service_decisions_total{service=\"q\\\"uo\\\\te\","
-	    "verdict=\"reject\"} 1",
+	DEC "{verdict=\"accept\",rule=\"auth\"} 3",
+	DEC "{verdict=\"reject\",rule=\"outside-lan\"} 3",
+	DEC "{verdict=\"tempfail\",rule=\"error\"} 1",
+	SVC "{service=\"MTA\",verdict=\"accept\"} 6",
+	SVC "{service=\"-\",verdict=\"tempfail\"} 3",
+	SVC "{service=\"q\\\"uo\\\\te\",verdict=\"reject\"} 1",
 };
 
 /* text holds line once. */
@@ -342,7 +344,8 @@ test_printed(void)
 static void
 test_full(void)
 {
-	uint64_t before = stats_get_decision(POLICY_REJECT, RULE_NON_LOCAL_SENDER);
+	uint64_t before = stats_get_decision(POLICY_REJECT,
+	    RULE_NON_LOCAL_SENDER);
 	char name[32], *out;
 	int i, last = 0;
 
@@ -358,8 +361,8 @@ test_full(void)
 	    "no slot");
 	stats_decision(POLICY_REJECT, RULE_NON_LOCAL_SENDER, "one-too-many");
 	tap_is_int((long)(stats_get_decision(POLICY_REJECT,
-	    RULE_NON_LOCAL_SENDER) - before), 1, "... the decision still counts "
-	    "under reject.non-local-sender");
+	    RULE_NON_LOCAL_SENDER) - before), 1, "... the decision still "
+	    "counts under reject.non-local-sender");
 	out = printed(0);
 	tap_is_int(out ? lines_starting(out, "service.") : -1, 3 * SERVICES,
 	    "... and 64 listeners are printed");

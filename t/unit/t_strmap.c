@@ -92,7 +92,7 @@ struct op {
 	char		 op;		/* 'p' put, 'g' get */
 	const char	*key;
 	size_t		 len;
-	int		 val;		/* put: vals[val]; get: want vals[val] */
+	int		 val;		/* put vals[val]; get: want it */
 	int		 want;		/* put: return value */
 };
 
@@ -138,8 +138,8 @@ test_ops(void)
 		if (o->op == 'p') {
 			snprintf(what, sizeof(what), "put(\"%s\")",
 			    shown(o->key, o->len));
-			tap_is_int(strmap_put(&m, o->key, o->len, &vals[o->val]),
-			    o->want, what);
+			tap_is_int(strmap_put(&m, o->key, o->len,
+			    &vals[o->val]), o->want, what);
 			n += o->want == 0;
 		} else {
 			void *got = strmap_get(&m, o->key, o->len);

@@ -19,7 +19,8 @@
 #define PER_THREAD 1000
 
 #define A	"192.0.2.1"
-#define LONG63	"2001:db8:1234:5678:9abc:def0:1234:5678%interface-with-long-name"
+#define LONG63	"2001:db8:1234:5678:9abc:def0:1234:5678" \
+	"%interface-with-long-name"
 
 struct step {
 	char		 op;		/* 'f' fail (times), 'b' blocked? */
