@@ -313,31 +313,58 @@ struct backoff_step {
  * lookup probes; each failed probe doubles the wait, up to 2 s; a
  * success empties it, so the next outage starts again from 100 ms.
  */
-static const struct backoff_step backoff_steps[] = {
+static const struct backoff_step down_steps[] = {
 	{ "the first lookup tries to connect", 0, 0, 1, -1, 1 },
-	{ "1000 more at once: backing off, no connection", 0, 0, 1000, -1,
-	    0 },
-	{ "99 ms later: still backing off", 0, 99, 100, -1, 0 },
-	{ "100 ms after the failure: one lookup probes", 0, 1, 100, -1, 1 },
-	{ "199 ms after the probe: the wait doubled", 0, 199, 100, -1, 0 },
-	{ "200 ms after it: one probe", 0, 1, 100, -1, 1 },
-	{ "399 ms later: doubled again", 0, 399, 10, -1, 0 },
-	{ "400 ms: one probe", 0, 1, 10, -1, 1 },
-	{ "799 ms later: doubled again", 0, 799, 10, -1, 0 },
-	{ "800 ms: one probe", 0, 1, 10, -1, 1 },
-	{ "1599 ms later: doubled again", 0, 1599, 10, -1, 0 },
-	{ "1600 ms: one probe", 0, 1, 10, -1, 1 },
-	{ "1999 ms later: the wait stops at 2 s", 0, 1999, 10, -1, 0 },
-	{ "2000 ms: one probe", 0, 1, 10, -1, 1 },
-	{ "1999 ms later: still 2 s, not 4", 0, 1999, 10, -1, 0 },
-	{ "server up, 2000 ms: the probe connects; no login", 'u', 1, 1, 0,
-	    1 },
+	{ "1000 more at once: backing off", 0, 0, 1000, -1, 0 },
+};
+
+/* The waits between failed probes, each checked 1 ms short and on time. */
+static const long waits[] = { 100, 200, 400, 800, 1600, 2000, 2000 };
+
+static const struct backoff_step up_steps[] = {
+	{ "server up, 2000 ms later: the probe connects; no login", 'u', 2000,
+	    1, 0, 1 },
 	{ "100 lookups more on the pooled connection", 0, 0, 100, 0, 0 },
 	{ "server down: the pooled connection fails", 'd', 0, 1, -1, 0 },
-	{ "99 ms later: backing off", 0, 99, 100, -1, 0 },
-	{ "100 ms: one probe (the wait started again from 100 ms)", 0, 1, 100,
-	    -1, 1 },
 };
+
+static void
+backoff_step(struct popstore *st, struct fake_redis *fr,
+    const struct backoff_step *b)
+{
+	char what[200];
+	int n, bad = 0;
+
+	if (b->server == 'u' && fake_redis_up(fr) != 0)
+		tap_ok(0, "the fake server listens");
+	if (b->server == 'd')
+		fake_redis_down(fr);
+	fake_ms += b->advance_ms;
+	for (n = 0; n < b->lookups; n++)
+		bad += lookup(st, "192.0.2.1", NOW) != b->want;
+	snprintf(what, sizeof(what), "%s: %d lookup(s) answer %d", b->what,
+	    b->lookups, b->want);
+	tap_is_int(bad, 0, what);
+	snprintf(what, sizeof(what), "%s: connection attempts", b->what);
+	tap_is_int(connects_since(), b->want_connects, what);
+}
+
+/* A wait of ms after a failure: none 1 ms short of it, one probe on time. */
+static void
+backoff_wait(struct popstore *st, struct fake_redis *fr, long ms)
+{
+	char short_of[64], on_time[64];
+	struct backoff_step b[2] = {
+		{ short_of, 0, ms - 1, 100, -1, 0 },
+		{ on_time, 0, 1, 100, -1, 1 },
+	};
+
+	snprintf(short_of, sizeof(short_of), "%ld ms later: backing off",
+	    ms - 1);
+	snprintf(on_time, sizeof(on_time), "%ld ms: one lookup probes", ms);
+	backoff_step(st, fr, &b[0]);
+	backoff_step(st, fr, &b[1]);
+}
 
 static void
 test_redis_backoff(void)
@@ -364,25 +391,13 @@ test_redis_backoff(void)
 	}
 	tap_is_int(connects_since(), 0, "... and does not connect yet");
 	tap_is_str(popstore_kind(st), "redis", "kind redis");
-	for (i = 0; i < NELEM(backoff_steps); i++) {
-		const struct backoff_step *b = &backoff_steps[i];
-		char what[200];
-		int n, bad = 0;
-
-		if (b->server == 'u' && fake_redis_up(&fr) != 0)
-			tap_ok(0, "the fake server listens");
-		if (b->server == 'd')
-			fake_redis_down(&fr);
-		fake_ms += b->advance_ms;
-		for (n = 0; n < b->lookups; n++)
-			bad += lookup(st, "192.0.2.1", NOW) != b->want;
-		snprintf(what, sizeof(what), "%s: %d lookup(s) answer %d",
-		    b->what, b->lookups, b->want);
-		tap_is_int(bad, 0, what);
-		snprintf(what, sizeof(what), "%s: connection attempts",
-		    b->what);
-		tap_is_int(connects_since(), b->want_connects, what);
-	}
+	for (i = 0; i < NELEM(down_steps); i++)
+		backoff_step(st, &fr, &down_steps[i]);
+	for (i = 0; i < NELEM(waits); i++)
+		backoff_wait(st, &fr, waits[i]);
+	for (i = 0; i < NELEM(up_steps); i++)
+		backoff_step(st, &fr, &up_steps[i]);
+	backoff_wait(st, &fr, 100);	/* the wait starts again from 100 */
 	/* Backing off, a write fails too, at once and saying so. */
 	a = ip("192.0.2.1");
 	err[0] = '\0';
