@@ -2,7 +2,7 @@
  * t_conf_files: the config model from files: @include and the file:line
  * of errors in included files, the warnings for risky settings and for
  * readable plaintext passwords, local.transports, the embedded default,
- * conf_user_find and reference counting.
+ * conf_user_find and reference counting (conf_unref(NULL) included).
  */
 #include "conf_fixture.h"
 
@@ -496,8 +496,25 @@ test_refs(void)
 
 	conf_install(NULL);		/* frees b */
 	tap_ok(conf_current() == NULL, "nothing running after install(NULL)");
+
+	/* conf_unref(NULL) must leave a running, pinned config alone. */
+	a = load("dry_run = true;\n", "c.conf");
+	if (a == NULL) {
+		tap_ok(0, "a third config loads");
+		return;
+	}
+	conf_install(a);
+	pin = conf_current();
 	conf_unref(NULL);
-	tap_ok(1, "conf_unref(NULL) is harmless");
+	tap_is_int(a->refs, 2, "conf_unref(NULL) takes no reference from "
+	    "the running conf");
+	cur = conf_current();
+	tap_ok(cur == a, "... which is still the running conf");
+	tap_is_int(cur != NULL ? cur->dry_run : -1, 1, "... and readable");
+	conf_unref(cur);
+	conf_unref(pin);
+	tap_is_int(a->refs, 1, "... and its install reference is the last");
+	conf_install(NULL);		/* frees a */
 }
 
 int
