@@ -177,9 +177,11 @@ const struct conf_user *conf_user_find(const struct conf *c,
     const char *authen);
 
 /*
- * conf_password_check -- validate the syntax of a stored password
- * ("{PLAIN}...", crypt hashes, "{SCRAM-SHA-256}iter,salt,stored,server").
- * Returns 0, or -1 with a message in err. Pure.
+ * conf_password_check -- validate a stored password ("{PLAIN}...",
+ * crypt hashes, "{SCRAM-SHA-256}iter,salt,stored,server") with the
+ * parser the SASL service uses (pwscheme_parse), so that every password
+ * that loads can be checked. Returns 0, or -1 with a message in err.
+ * Pure.
  */
 int conf_password_check(const char *pw, char *err, size_t errlen);
 

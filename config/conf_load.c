@@ -14,6 +14,7 @@
 
 #include "conf_load.h"
 #include "conf_read.h"
+#include "pwscheme.h"
 
 static const char *const keys_top[] = {
 	"socket", "socket_mode", "socket_group", "control", "control_mode",
@@ -486,7 +487,7 @@ load_users(struct loader *L, const config_setting_t *root)
 		if (rc > 0)
 			return conf_read_fail(L, e, "user \"%s\" is listed twice",
 			    u->name);
-		if (strncasecmp(u->password, "{PLAIN}", 7) == 0)
+		if (pwscheme_kind(u->password) == PWSCHEME_PLAIN)
 			warn_readable(L, e);
 	}
 	return 0;

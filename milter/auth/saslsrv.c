@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "pwhash.h"
+#include "pwscheme.h"
 #include "saslsrv.h"
 
 struct saslsrv_session {
@@ -123,24 +124,25 @@ saslsrv_scram_prop(struct saslsrv_session *ss, Gsasl_session *gs,
     Gsasl_property prop)
 {
 	const struct conf_user *u = saslsrv_claimed(ss, gs);
-	struct pwhash_scram sc;
+	struct pwscheme pw;
 	char iter[16];
 
 	if (u == NULL)
 		return saslsrv_fake_scram(gs, prop);
 	/* A {PLAIN} user: GNU SASL derives the keys from GSASL_PASSWORD. */
-	if (pwhash_scram_parse(u->password, &sc) != 0)
+	if (pwscheme_parse(u->password, &pw, NULL, 0) != 0 ||
+	    pw.kind != PWSCHEME_SCRAM_SHA256)
 		return GSASL_NO_CALLBACK;
 	switch (prop) {
 	case GSASL_SCRAM_ITER:
-		snprintf(iter, sizeof(iter), "%u", sc.iter);
+		snprintf(iter, sizeof(iter), "%u", pw.iter);
 		return gsasl_property_set(gs, prop, iter);
 	case GSASL_SCRAM_SALT:
-		return gsasl_property_set(gs, prop, sc.salt_b64);
+		return gsasl_property_set(gs, prop, pw.salt_b64);
 	case GSASL_SCRAM_STOREDKEY:
-		return gsasl_property_set(gs, prop, sc.stored_b64);
+		return gsasl_property_set(gs, prop, pw.stored_b64);
 	default:
-		return gsasl_property_set(gs, prop, sc.server_b64);
+		return gsasl_property_set(gs, prop, pw.server_b64);
 	}
 }
 

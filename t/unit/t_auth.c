@@ -14,6 +14,7 @@
 #include "authproto.h"
 #include "conf.h"
 #include "pwhash.h"
+#include "pwscheme.h"
 #include "saslauthd.h"
 #include "saslsrv.h"
 
@@ -266,6 +267,49 @@ exchange(struct conf *c, Gsasl *cctx, const char *mech, const char *user,
 	return result;
 }
 
+/*
+ * A SCRAM user with the longest salt the stored form takes, through
+ * every mechanism that can serve it: what loads must log in.
+ */
+static void
+test_long_salt(Gsasl *cctx)
+{
+	static const struct {
+		const char *mech, *pw, *want;
+	} cases[] = {
+		{ "SCRAM-SHA-256", "secret", "salty" },
+		{ "SCRAM-SHA-256", "secreT", "" },
+		{ "PLAIN", "secret", "salty" },
+		{ "LOGIN", "secret", "salty" },
+		{ "CRAM-MD5", "secret", "" },
+	};
+	unsigned char salt[PWSCHEME_SCRAM_SALT_MAX];
+	char pw[400], text[600], err[CONF_ERRLEN], what[128];
+	struct conf *c;
+	size_t i;
+
+	for (i = 0; i < sizeof(salt); i++)
+		salt[i] = (unsigned char)(255 - i);
+	if (pwhash_make_scram("secret", 4096, salt, sizeof(salt), pw,
+	    sizeof(pw)) != 0)
+		printf("# %s\n", pw);
+	snprintf(text, sizeof(text), "users = ( { name = \"salty\"; "
+	    "password = \"%s\"; } );\n", pw);
+	c = conf_load_string(text, "t_auth", err, sizeof(err));
+	if (!tap_ok(c != NULL, "a SCRAM user with a %zu-byte salt loads",
+	    sizeof(salt))) {
+		printf("# %s\n", err);
+		return;
+	}
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(what, sizeof(what), "%zu-byte salt: %s (%s)",
+		    sizeof(salt), cases[i].mech, cases[i].pw);
+		tap_is_str(exchange(c, cctx, cases[i].mech, "salty",
+		    cases[i].pw, NULL), cases[i].want, what);
+	}
+	conf_unref(c);
+}
+
 static void
 test_saslsrv(void)
 {
@@ -328,6 +372,7 @@ test_saslsrv(void)
 	tap_ok(saslsrv_check_password(c, "nobody", "x") == NULL &&
 	    saslsrv_check_password(c, "plainuser", "pw1") != NULL,
 	    "saslsrv_check_password");
+	test_long_salt(cctx);
 	gsasl_done(cctx);
 	saslsrv_done();
 	conf_unref(c);
