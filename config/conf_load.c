@@ -15,6 +15,7 @@
 #include "conf_load.h"
 #include "conf_read.h"
 #include "pwscheme.h"
+#include "saslmech.h"
 
 static const char *const keys_top[] = {
 	"socket", "socket_mode", "socket_group", "control", "control_mode",
@@ -44,9 +45,6 @@ static const char *const keys_pop[] = {
 };
 static const char *const keys_poplog[] = {
 	"path", "format", "pattern", NULL
-};
-static const char *const sasl_mechanisms[] = {
-	"CRAM-MD5", "LOGIN", "PLAIN", "SCRAM-SHA-256", NULL
 };
 
 struct netlist_arg {
@@ -498,21 +496,21 @@ item_mech(struct loader *L, const config_setting_t *e, const char *v,
     void *arg)
 {
 	struct conf *c = L->c;
-	const char *const *m;
+	const struct saslmech *m = saslmech_find(v);
+	char known[128];
 	size_t i;
 
 	(void)arg;
-	for (m = sasl_mechanisms; *m; m++)
-		if (strcasecmp(*m, v) == 0)
-			break;
-	if (*m == NULL)
-		return conf_read_fail(L, e, "auth.mechanisms: unknown mechanism \"%s\" "
-		    "(known: CRAM-MD5, LOGIN, PLAIN, SCRAM-SHA-256)", v);
+	if (m == NULL)
+		return conf_read_fail(L, e, "auth.mechanisms: unknown mechanism "
+		    "\"%s\" (known: %s)", v, saslmech_names(known,
+		    sizeof(known)));
 	for (i = 0; i < c->auth_nmechanisms; i++)
-		if (strcmp(c->auth_mechanisms[i], *m) == 0)
+		if (strcmp(c->auth_mechanisms[i], m->name) == 0)
 			return 0;
 	/* Stored upper case: mechanism names are compared exactly later. */
-	if (conf_read_strv_add(&c->auth_mechanisms, &c->auth_nmechanisms, *m) != 0)
+	if (conf_read_strv_add(&c->auth_mechanisms, &c->auth_nmechanisms,
+	    m->name) != 0)
 		return conf_read_nomem(L, e);
 	return 0;
 }
@@ -568,10 +566,11 @@ load_auth(struct loader *L, const config_setting_t *root)
 		return -1;
 	if (c->auth_nmechanisms == 0 && (g == NULL ||
 	    config_setting_get_member(g, "mechanisms") == NULL)) {
-		const char *const *m;
+		const struct saslmech *m;
+		size_t i;
 
-		for (m = sasl_mechanisms; *m; m++)
-			if (item_mech(L, root, *m, NULL) != 0)
+		for (i = 0; (m = saslmech_at(i)) != NULL; i++)
+			if (item_mech(L, root, m->name, NULL) != 0)
 				return -1;
 	}
 	return rc;

@@ -51,16 +51,6 @@ pwhash_equal(const char *secret, const char *offered)
 	return d == 0;
 }
 
-const char *
-pwhash_plaintext(const char *stored)
-{
-	struct pwscheme pw;
-
-	if (pwscheme_parse(stored, &pw, NULL, 0) != 0)
-		return NULL;
-	return pw.plain;
-}
-
 static int
 pwhash_verify_scram(const struct pwscheme *pw, const char *password)
 {

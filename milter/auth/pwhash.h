@@ -18,12 +18,6 @@
 int pwhash_verify(const char *stored, const char *password);
 
 /*
- * pwhash_plaintext -- the plaintext of a {PLAIN} stored string (for
- * CRAM-MD5), or NULL for every other scheme. Pure.
- */
-const char *pwhash_plaintext(const char *stored);
-
-/*
  * pwhash_make -- a new stored string for password in scheme ("SCRAM-SHA-256"
  * (default when NULL), "SHA512-CRYPT", "BLF-CRYPT", "CRYPT" (yescrypt) or
  * "PLAIN"), with a fresh random salt. Returns 0, or -1 with a message in
