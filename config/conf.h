@@ -12,10 +12,18 @@
 
 #include "domset.h"
 #include "netset.h"
+#include "sockspec.h"
 #include "strmap.h"
 
 #define CONF_DEFAULT_PATH	"/etc/relaymilter.conf"
 #define CONF_DEFAULT_SOCKET	"inet:8895@127.0.0.1"
+/*
+ * The socket forms the config takes (sockspec_parse's accept): socket,
+ * auth.dovecot and auth.saslauthd take any; control, for local
+ * administrators only, a unix socket (relayctl reads it the same way).
+ */
+#define CONF_SOCKETS		(SOCKSPEC_ACCEPT_UNIX | SOCKSPEC_ACCEPT_INET)
+#define CONF_CONTROL_SOCKETS	SOCKSPEC_ACCEPT_UNIX
 #define CONF_ERRLEN		1024
 /* local.transports when the key is absent: Postfix's local, virtual and
  * LMTP delivery, Sendmail's local mailer */
@@ -215,9 +223,5 @@ int conf_pop_store_check(const char *spec, char *err, size_t errlen);
  */
 int conf_pop_redis_parse(const char *spec, char *host, size_t hostlen,
     int *port, int *db, char *err, size_t errlen);
-
-/* conf_socket_check -- validate "unix:/p", "inet:port@host",
- * "inet6:port@host". Returns 0 or -1 with a message in err. Pure. */
-int conf_socket_check(const char *spec, char *err, size_t errlen);
 
 #endif
