@@ -6,11 +6,9 @@
  */
 #include "config.h"
 
-#include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -441,27 +439,6 @@ static struct smfiDesc mlfi_desc = {
 	.xxfi_negotiate = mlfi_negotiate,
 };
 
-static int
-mlfi_socket_perms(const struct conf *c, const char *path, char *err,
-    size_t errlen)
-{
-	if (c->socket_group != NULL) {
-		struct group *g = getgrnam(c->socket_group);
-
-		if (g == NULL || chown(path, (uid_t)-1, g->gr_gid) != 0) {
-			snprintf(err, errlen, "%s: cannot give the socket to "
-			    "group %s", path, c->socket_group);
-			return -1;
-		}
-	}
-	if (chmod(path, (mode_t)(c->socket_mode >= 0 ? c->socket_mode :
-	    0660)) != 0) {
-		snprintf(err, errlen, "%s: cannot set the socket mode", path);
-		return -1;
-	}
-	return 0;
-}
-
 int
 mlfi_setup(const struct conf *c, char *err, size_t errlen)
 {
@@ -501,7 +478,8 @@ mlfi_setup(const struct conf *c, char *err, size_t errlen)
 	}
 	if (s.family != SOCKSPEC_UNIX)
 		return 0;
-	return mlfi_socket_perms(c, s.path, err, errlen);
+	return listen_unix_perms(s.path, c->socket_mode, c->socket_group, err,
+	    errlen);
 }
 
 int

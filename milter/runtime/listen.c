@@ -1,6 +1,7 @@
 /*
  * listen: sockets and accept loops for the control and auth services.
- * (The milter socket belongs to libmilter.)
+ * (The milter socket belongs to libmilter, but its unix socket gets its
+ * group and mode here too.)
  */
 #include "config.h"
 
@@ -53,6 +54,27 @@ listen_unix_in_use(const char *path)
 	return used;
 }
 
+int
+listen_unix_perms(const char *path, int mode, const char *group, char *err,
+    size_t errlen)
+{
+	if (group != NULL) {
+		struct group *g = getgrnam(group);
+
+		if (g == NULL || chown(path, (uid_t)-1, g->gr_gid) != 0) {
+			snprintf(err, errlen, "%s: cannot give the socket to "
+			    "group %s", path, group);
+			return -1;
+		}
+	}
+	if (chmod(path, (mode_t)(mode >= 0 ? mode : 0660)) != 0) {
+		snprintf(err, errlen, "%s: cannot set the socket mode: %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 static int
 listen_unix(const char *path, int mode, const char *group, char *err,
     size_t errlen)
@@ -81,18 +103,7 @@ listen_unix(const char *path, int mode, const char *group, char *err,
 			close(fd);
 		return -1;
 	}
-	if (group != NULL) {
-		struct group *g = getgrnam(group);
-
-		if (g == NULL || chown(path, (uid_t)-1, g->gr_gid) != 0) {
-			snprintf(err, errlen, "%s: cannot give the socket to "
-			    "group %s", path, group);
-			close(fd);
-			return -1;
-		}
-	}
-	if (chmod(path, (mode_t)(mode >= 0 ? mode : 0660)) != 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	if (listen_unix_perms(path, mode, group, err, errlen) != 0) {
 		close(fd);
 		return -1;
 	}

@@ -16,7 +16,7 @@ typedef void (*listen_handler)(int fd, void *arg);
 
 /*
  * listen_open -- listen on s (sockspec_parse made it). A unix socket
- * gets mode (or 0660 if mode < 0) and group (if not NULL); a live socket at
+ * gets mode and group as listen_unix_perms gives them; a live socket at
  * the path is an error, a stale one is replaced. Returns the
  * descriptor, or -1 with a message in err.
  */
@@ -37,5 +37,13 @@ int listen_start(int fd, listen_handler handler, void *arg, int max_clients,
  * socket at path (so it must not be replaced), else 0.
  */
 int listen_unix_in_use(const char *path);
+
+/*
+ * listen_unix_perms -- give the unix socket at path to group (if not
+ * NULL) and mode (0660 if mode < 0), for every listener of the daemon,
+ * the milter's included. Returns 0, or -1 with a message in err.
+ */
+int listen_unix_perms(const char *path, int mode, const char *group,
+    char *err, size_t errlen);
 
 #endif

@@ -2,10 +2,15 @@
  * t_sockspec: the one parser of socket names (relaymilter.conf(5):
  * socket, control, auth.dovecot, auth.saslauthd; relayctl(8): -s): what
  * each form splits into, which forms each caller takes, the messages,
- * and the form libmilter gets.
+ * the form libmilter gets, and a unix listener opened from a parsed name
+ * with its mode and group (listen_unix_perms, shared with the milter).
  */
 #include "conf_fixture.h"
 
+#include <grp.h>
+#include <sys/socket.h>
+
+#include "listen.h"
 #include "sockspec.h"
 
 #define CONF	CONF_SOCKETS
@@ -187,10 +192,58 @@ test_messages(void)
 	    "sockspec_format: a short buffer is an error");
 }
 
+static int
+mode_of(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 ? (int)(st.st_mode & 07777) : -1;
+}
+
+/* A control socket as the config names it, opened by the listener. */
+static void
+test_listen(void)
+{
+	char dir[] = "/tmp/t_sockspec.XXXXXX", spec[128], err[300] = "";
+	struct group *g = getgrgid(getegid());
+	struct sockspec s;
+	int fd, fd2;
+
+	if (!tap_ok(mkdtemp(dir) != NULL, "scratch directory"))
+		return;
+	snprintf(spec, sizeof(spec), "local:%s/c.sock", dir);
+	tap_is_int(sockspec_parse(spec, CTL, &s, err, sizeof(err)), 0,
+	    "a local: control socket parses");
+	fd = listen_open(&s, -1, NULL, err, sizeof(err));
+	if (!tap_ok(fd >= 0, "listen_open on it")) {
+		printf("# %s\n", err);
+		goto out;
+	}
+	tap_is_int(mode_of(s.path), 0660, "mode 0660 by default");
+	fd2 = listen_open(&s, -1, NULL, err, sizeof(err));
+	tap_ok(fd2 < 0 && strstr(err, "in use") != NULL, "a live socket is "
+	    "not replaced (%s)", err);
+	tap_is_int(listen_unix_perms(s.path, 0640, g ? g->gr_name : NULL,
+	    err, sizeof(err)), 0, "listen_unix_perms: own group, 0640");
+	tap_is_int(mode_of(s.path), 0640, "... mode 0640");
+	tap_ok(listen_unix_perms(s.path, 0600, "no-such-group.t_sockspec", err,
+	    sizeof(err)) == -1 && strstr(err, "cannot give the socket to "
+	    "group no-such-group.t_sockspec") != NULL,
+	    "listen_unix_perms: an unknown group is an error (%s)", err);
+	close(fd);
+	unlink(s.path);
+	tap_ok(listen_unix_perms(s.path, 0600, NULL, err, sizeof(err)) == -1 &&
+	    strstr(err, s.path) != NULL, "listen_unix_perms: no socket (%s)",
+	    err);
+out:
+	rmdir(dir);
+}
+
 int
 main(void)
 {
 	test_parse();
 	test_messages();
+	test_listen();
 	return tap_done();
 }
