@@ -1,9 +1,9 @@
 /*
  * saslmech: the SASL mechanisms relaymilter knows, in one table: the
- * names auth.mechanisms may list (and its default), and which stored
- * password schemes can serve each one. The config loader and the SASL
- * service both read it, so a mechanism that loads is one the service
- * runs.
+ * names auth.mechanisms may list (and its default), which stored
+ * password schemes can serve each one, and what each exposes. The config
+ * loader, the SASL service and the Dovecot protocol's greeting all read
+ * it, so a mechanism that loads is one the service runs and announces.
  */
 #ifndef RELAYMILTER_SASLMECH_H
 #define RELAYMILTER_SASLMECH_H
@@ -12,9 +12,16 @@
 
 #include "pwscheme.h"
 
+/* What a mechanism exposes (bits; Dovecot's protocol announces them). */
+#define SASLMECH_PLAINTEXT	1	/* the password crosses readably */
+#define SASLMECH_DICTIONARY	2	/* a recorded exchange can be guessed at */
+#define SASLMECH_ACTIVE		4	/* open to an active attacker */
+#define SASLMECH_MUTUAL		8	/* the server proves it knows the key */
+
 struct saslmech {
 	const char	*name;		/* canonical, upper case */
 	unsigned	 schemes;	/* 1 << PWSCHEME_*: what can serve it */
+	unsigned	 flags;		/* SASLMECH_* */
 };
 
 /*

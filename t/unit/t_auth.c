@@ -89,6 +89,42 @@ test_authproto(void)
 	}
 }
 
+/* The greeting announces each mechanism with saslmech's flags. */
+static void
+test_handshake(void)
+{
+	static const struct {
+		const char *mech, *want;
+	} cases[] = {
+		{ "PLAIN", "MECH\tPLAIN\tplaintext\n" },
+		{ "LOGIN", "MECH\tLOGIN\tplaintext\n" },
+		{ "CRAM-MD5", "MECH\tCRAM-MD5\tdictionary\tactive\n" },
+		{ "SCRAM-SHA-256", "MECH\tSCRAM-SHA-256\tmutual-auth\n" },
+	};
+	char *mechs[4], *out = NULL, what[64];
+	size_t i, len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	for (i = 0; i < 4; i++)
+		mechs[i] = (char *)cases[i].mech;
+	authproto_handshake(f, mechs, 4, 7);
+	fclose(f);
+	tap_ok(strncmp(out, "VERSION\t1\t2\nMECH\tPLAIN", 22) == 0,
+	    "handshake: VERSION, then the MECH lines");
+	for (i = 0; i < 4; i++) {
+		snprintf(what, sizeof(what), "handshake: MECH line of %s",
+		    cases[i].mech);
+		if (!tap_ok(strstr(out, cases[i].want) != NULL, "%s", what))
+			printf("#   got:  \"%s\"\n#   want: \"...%s...\"\n",
+			    tap_show(out), tap_show(cases[i].want));
+	}
+	tap_ok(strstr(out, "\nCUID\t7\n") != NULL &&
+	    strstr(out, "MECH") < strstr(out, "SPID") &&
+	    strcmp(out + len - 5, "DONE\n") == 0,
+	    "handshake: MECH before SPID, CUID, DONE last");
+	free(out);
+}
+
 static size_t
 pack(unsigned char *buf, const char *const *f, int n)
 {
@@ -391,6 +427,7 @@ int
 main(void)
 {
 	test_authproto();
+	test_handshake();
 	test_saslauthd();
 	test_pwhash();
 	test_saslsrv();

@@ -1,7 +1,8 @@
 /*
  * t_saslmech: the table of SASL mechanisms (relaymilter.conf(5), AUTH):
- * the names auth.mechanisms takes, in any case, and which stored scheme
- * serves which mechanism; the loader's default list is the table.
+ * the names auth.mechanisms takes, in any case, which stored scheme
+ * serves which mechanism, what each exposes (the flags Dovecot's
+ * protocol announces); the loader's default list is the table.
  */
 #include "conf_fixture.h"
 #include "saslmech.h"
@@ -10,21 +11,24 @@ struct mech_case {
 	const char	*in;
 	const char	*name;		/* want: canonical name, NULL unknown */
 	int		 plain, crypt, scram;	/* want: served by */
+	unsigned	 flags;		/* want: SASLMECH_* */
 };
 
+#define DICT_ACTIVE	(SASLMECH_DICTIONARY | SASLMECH_ACTIVE)
+
 static const struct mech_case mech_cases[] = {
-	{ "CRAM-MD5", "CRAM-MD5", 1, 0, 0 },
-	{ "cram-md5", "CRAM-MD5", 1, 0, 0 },
-	{ "LOGIN", "LOGIN", 1, 1, 1 },
-	{ "Plain", "PLAIN", 1, 1, 1 },
-	{ "SCRAM-SHA-256", "SCRAM-SHA-256", 1, 0, 1 },
-	{ "scram-sha-256", "SCRAM-SHA-256", 1, 0, 1 },
-	{ "SCRAM-SHA-256-PLUS", NULL, 0, 0, 0 },
-	{ "SCRAM-SHA-1", NULL, 0, 0, 0 },
-	{ "DIGEST-MD5", NULL, 0, 0, 0 },
-	{ "NTLM", NULL, 0, 0, 0 },
-	{ "PLAIN ", NULL, 0, 0, 0 },
-	{ "", NULL, 0, 0, 0 },
+	{ "CRAM-MD5", "CRAM-MD5", 1, 0, 0, DICT_ACTIVE },
+	{ "cram-md5", "CRAM-MD5", 1, 0, 0, DICT_ACTIVE },
+	{ "LOGIN", "LOGIN", 1, 1, 1, SASLMECH_PLAINTEXT },
+	{ "Plain", "PLAIN", 1, 1, 1, SASLMECH_PLAINTEXT },
+	{ "SCRAM-SHA-256", "SCRAM-SHA-256", 1, 0, 1, SASLMECH_MUTUAL },
+	{ "scram-sha-256", "SCRAM-SHA-256", 1, 0, 1, SASLMECH_MUTUAL },
+	{ "SCRAM-SHA-256-PLUS", NULL, 0, 0, 0, 0 },
+	{ "SCRAM-SHA-1", NULL, 0, 0, 0, 0 },
+	{ "DIGEST-MD5", NULL, 0, 0, 0, 0 },
+	{ "NTLM", NULL, 0, 0, 0, 0 },
+	{ "PLAIN ", NULL, 0, 0, 0, 0 },
+	{ "", NULL, 0, 0, 0, 0 },
 };
 
 static void
@@ -47,6 +51,7 @@ test_find(void)
 		    saslmech_serves(m, PWSCHEME_CRYPT) == tc->crypt &&
 		    saslmech_serves(m, PWSCHEME_SCRAM_SHA256) == tc->scram &&
 		    saslmech_serves(m, PWSCHEME_NONE) == 0, "%s", what);
+		tap_is_int(m->flags, tc->flags, "... flags");
 	}
 }
 
