@@ -125,7 +125,8 @@ pwscheme_scram(const char *body, struct pwscheme *out, char *err,
 			why = "not four non-empty fields";
 			goto bad;
 		}
-		p = comma + 1;
+		if (comma != NULL)
+			p = comma + 1;
 	}
 	if (len[0] > 8 || strspn(f[0], "0123456789") < len[0] ||
 	    (n = strtol(f[0], NULL, 10)) < 1 || n > PWSCHEME_SCRAM_ITER_MAX) {

@@ -41,7 +41,9 @@ int listen_unix_in_use(const char *path);
 /*
  * listen_unix_perms -- give the unix socket at path to group (if not
  * NULL) and mode (0660 if mode < 0), for every listener of the daemon,
- * the milter's included. Returns 0, or -1 with a message in err.
+ * the milter's included. Changes the file's group and mode; looks the
+ * group up with getgrnam, so call it at start, before threads. Returns
+ * 0, or -1 with a message in err.
  */
 int listen_unix_perms(const char *path, int mode, const char *group,
     char *err, size_t errlen);
