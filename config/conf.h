@@ -25,10 +25,18 @@
 
 #include "domset.h"
 #include "netset.h"
+#include "sockspec.h"
 #include "strmap.h"
 
 #define CONF_DEFAULT_PATH	"/etc/relaymilter.conf"
 #define CONF_DEFAULT_SOCKET	"inet:8895@127.0.0.1"
+/*
+ * The socket forms the config takes (sockspec_parse's accept): socket,
+ * auth.dovecot and auth.saslauthd take any; control, for local
+ * administrators only, a unix socket (relayctl reads it the same way).
+ */
+#define CONF_SOCKETS		(SOCKSPEC_ACCEPT_UNIX | SOCKSPEC_ACCEPT_INET)
+#define CONF_CONTROL_SOCKETS	SOCKSPEC_ACCEPT_UNIX
 #define CONF_ERRLEN		1024
 /*
  * The MTA's names for delivery on this server: Postfix's local, virtual
@@ -188,9 +196,11 @@ const struct conf_user *conf_user_find(const struct conf *c,
     const char *authen);
 
 /*
- * conf_password_check -- validate the syntax of a stored password
- * ("{PLAIN}...", crypt hashes, "{SCRAM-SHA-256}iter,salt,stored,server").
- * Returns 0, or -1 with a message in err. Pure.
+ * conf_password_check -- validate a stored password ("{PLAIN}...",
+ * crypt hashes, "{SCRAM-SHA-256}iter,salt,stored,server") with the
+ * parser the SASL service uses (pwscheme_parse), so that every password
+ * that loads can be checked. Returns 0, or -1 with a message in err.
+ * Pure.
  */
 int conf_password_check(const char *pw, char *err, size_t errlen);
 
@@ -224,9 +234,5 @@ int conf_pop_store_check(const char *spec, char *err, size_t errlen);
  */
 int conf_pop_redis_parse(const char *spec, char *host, size_t hostlen,
     int *port, int *db, char *err, size_t errlen);
-
-/* conf_socket_check -- validate "unix:/p", "inet:port@host",
- * "inet6:port@host". Returns 0 or -1 with a message in err. Pure. */
-int conf_socket_check(const char *spec, char *err, size_t errlen);
 
 #endif

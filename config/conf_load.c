@@ -14,6 +14,8 @@
 
 #include "conf_load.h"
 #include "conf_read.h"
+#include "pwscheme.h"
+#include "saslmech.h"
 
 static const char *const keys_top[] = {
 	"socket", "socket_mode", "socket_group", "control", "control_mode",
@@ -43,9 +45,6 @@ static const char *const keys_pop[] = {
 };
 static const char *const keys_poplog[] = {
 	"path", "format", "pattern", NULL
-};
-static const char *const sasl_mechanisms[] = {
-	"CRAM-MD5", "LOGIN", "PLAIN", "SCRAM-SHA-256", NULL
 };
 
 struct netlist_arg {
@@ -486,7 +485,7 @@ load_users(struct loader *L, const config_setting_t *root)
 		if (rc > 0)
 			return conf_read_fail(L, e, "user \"%s\" is listed twice",
 			    u->name);
-		if (strncasecmp(u->password, "{PLAIN}", 7) == 0)
+		if (pwscheme_kind(u->password) == PWSCHEME_PLAIN)
 			warn_readable(L, e);
 	}
 	return 0;
@@ -497,49 +496,40 @@ item_mech(struct loader *L, const config_setting_t *e, const char *v,
     void *arg)
 {
 	struct conf *c = L->c;
-	const char *const *m;
+	const struct saslmech *m = saslmech_find(v);
+	char known[128];
 	size_t i;
 
 	(void)arg;
-	for (m = sasl_mechanisms; *m; m++)
-		if (strcasecmp(*m, v) == 0)
-			break;
-	if (*m == NULL)
-		return conf_read_fail(L, e, "auth.mechanisms: unknown mechanism \"%s\" "
-		    "(known: CRAM-MD5, LOGIN, PLAIN, SCRAM-SHA-256)", v);
+	if (m == NULL)
+		return conf_read_fail(L, e, "auth.mechanisms: unknown mechanism "
+		    "\"%s\" (known: %s)", v, saslmech_names(known,
+		    sizeof(known)));
 	for (i = 0; i < c->auth_nmechanisms; i++)
-		if (strcmp(c->auth_mechanisms[i], *m) == 0)
+		if (strcmp(c->auth_mechanisms[i], m->name) == 0)
 			return 0;
 	/* Stored upper case: mechanism names are compared exactly later. */
-	if (conf_read_strv_add(&c->auth_mechanisms, &c->auth_nmechanisms, *m) != 0)
+	if (conf_read_strv_add(&c->auth_mechanisms, &c->auth_nmechanisms,
+	    m->name) != 0)
 		return conf_read_nomem(L, e);
 	return 0;
 }
 
+/* A socket key: one of the forms accept takes (CONF_SOCKETS, ...). */
 static int
 item_socket(struct loader *L, const config_setting_t *grp, const char *key,
-    char **out)
+    unsigned accept, char **out)
 {
+	struct sockspec s;
 	char msg[256];
 	int rc = conf_read_str(L, grp, key, out);
 
 	if (rc <= 0)
 		return rc;
-	if (conf_socket_check(*out, msg, sizeof(msg)) != 0)
+	if (sockspec_parse(*out, accept, &s, msg, sizeof(msg)) != 0)
 		return conf_read_fail(L, config_setting_get_member(grp, key), "%s: %s",
 		    key, msg);
 	return 1;
-}
-
-/* The control socket is for local administrators only: unix, never inet. */
-static int
-check_unix(struct loader *L, const config_setting_t *grp, const char *key,
-    const char *v)
-{
-	if (v == NULL || strncmp(v, "unix:", 5) == 0)
-		return 0;
-	return conf_read_fail(L, config_setting_get_member(grp, key), "%s must be a unix "
-	    "socket (\"unix:/path\")", key);
 }
 
 static int
@@ -556,8 +546,9 @@ load_auth(struct loader *L, const config_setting_t *root)
 	g = conf_read_group(L, root, "auth", keys_auth, &rc);
 	if (g == NULL && rc < 0)
 		return -1;
-	if (g != NULL && (item_socket(L, g, "dovecot", &c->auth_dovecot) < 0 ||
-	    item_socket(L, g, "saslauthd", &c->auth_saslauthd) < 0 ||
+	if (g != NULL && (item_socket(L, g, "dovecot", CONF_SOCKETS,
+	    &c->auth_dovecot) < 0 || item_socket(L, g, "saslauthd",
+	    CONF_SOCKETS, &c->auth_saslauthd) < 0 ||
 	    conf_read_strlist(L, g, "mechanisms", item_mech, NULL) < 0 ||
 	    conf_read_int(L, g, "failure_delay", 0, 9, &c->auth_failure_delay) < 0 ||
 	    conf_read_int(L, g, "max_failures", 0, 1000000, &c->auth_max_failures) <
@@ -567,10 +558,11 @@ load_auth(struct loader *L, const config_setting_t *root)
 		return -1;
 	if (c->auth_nmechanisms == 0 && (g == NULL ||
 	    config_setting_get_member(g, "mechanisms") == NULL)) {
-		const char *const *m;
+		const struct saslmech *m;
+		size_t i;
 
-		for (m = sasl_mechanisms; *m; m++)
-			if (item_mech(L, root, *m, NULL) != 0)
+		for (i = 0; (m = saslmech_at(i)) != NULL; i++)
+			if (item_mech(L, root, m->name, NULL) != 0)
 				return -1;
 	}
 	return rc;
@@ -663,11 +655,11 @@ load_top(struct loader *L, const config_setting_t *root)
 	int rc;
 
 	if (conf_read_keys(L, root, keys_top, "the top level") != 0 ||
-	    item_socket(L, root, "socket", &c->socket) < 0 ||
+	    item_socket(L, root, "socket", CONF_SOCKETS, &c->socket) < 0 ||
 	    conf_read_mode(L, root, "socket_mode", &c->socket_mode) < 0 ||
 	    conf_read_str(L, root, "socket_group", &c->socket_group) < 0 ||
-	    item_socket(L, root, "control", &c->control) < 0 ||
-	    check_unix(L, root, "control", c->control) < 0 ||
+	    item_socket(L, root, "control", CONF_CONTROL_SOCKETS,
+	    &c->control) < 0 ||
 	    conf_read_mode(L, root, "control_mode", &c->control_mode) < 0 ||
 	    conf_read_str(L, root, "control_group", &c->control_group) < 0 ||
 	    conf_read_str(L, root, "user", &c->user) < 0 ||

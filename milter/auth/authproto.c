@@ -11,6 +11,7 @@
 
 #include "authproto.h"
 #include "b64.h"
+#include "saslmech.h"
 
 #define AUTHPROTO_FIELDS_MAX	32
 
@@ -150,14 +151,18 @@ authproto_parse(char *line, struct authproto_req *out, char *err,
 	return authproto_fail(err, errlen, "unknown command");
 }
 
-static const char *
-authproto_mech_flags(const char *m)
+/* A MECH line: the name and Dovecot's words for what it exposes. */
+static void
+authproto_mech(FILE *f, const char *name)
 {
-	if (strcmp(m, "PLAIN") == 0 || strcmp(m, "LOGIN") == 0)
-		return "\tplaintext";
-	if (strcmp(m, "CRAM-MD5") == 0)
-		return "\tdictionary\tactive";
-	return "\tmutual-auth";
+	const struct saslmech *m = saslmech_find(name);
+	unsigned fl = m != NULL ? m->flags : 0;
+
+	fprintf(f, "MECH\t%s%s%s%s%s\n", name,
+	    fl & SASLMECH_PLAINTEXT ? "\tplaintext" : "",
+	    fl & SASLMECH_DICTIONARY ? "\tdictionary" : "",
+	    fl & SASLMECH_ACTIVE ? "\tactive" : "",
+	    fl & SASLMECH_MUTUAL ? "\tmutual-auth" : "");
 }
 
 void
@@ -168,8 +173,7 @@ authproto_handshake(FILE *f, char *const *mechs, size_t n,
 
 	fprintf(f, "VERSION\t1\t2\n");
 	for (i = 0; i < n; i++)
-		fprintf(f, "MECH\t%s%s\n", mechs[i],
-		    authproto_mech_flags(mechs[i]));
+		authproto_mech(f, mechs[i]);
 	fprintf(f, "SPID\t%ld\nCUID\t%lu\nCOOKIE\t%016lx%016lx\nDONE\n",
 	    (long)getpid(), cuid, (unsigned long)random(),
 	    (unsigned long)random());

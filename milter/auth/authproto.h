@@ -41,8 +41,9 @@ int authproto_parse(char *line, struct authproto_req *out, char *err,
 
 /*
  * authproto_handshake -- write the server's greeting to f: VERSION, one
- * MECH line per mechanism (before SPID: Postfix needs that order), SPID,
- * CUID, COOKIE and DONE. mechs holds n upper-case names.
+ * MECH line per mechanism with the flags saslmech's table gives it
+ * (before SPID: Postfix needs that order), SPID, CUID, COOKIE and DONE.
+ * mechs holds n upper-case names.
  */
 void authproto_handshake(FILE *f, char *const *mechs, size_t n,
     unsigned long cuid);

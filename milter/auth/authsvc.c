@@ -28,22 +28,23 @@
 #define AUTHSVC_SASLAUTHD_TIMEOUT_S	10
 
 static int authsvc_dovecot_fd = -1, authsvc_saslauthd_fd = -1;
-static char authsvc_paths[2][108];
+static char authsvc_paths[2][SOCKSPEC_PATH_MAX];
 
 static int
 authsvc_bind(const char *spec, const struct conf *c, int *fd, char *path,
     char *err, size_t errlen)
 {
-	const char *p;
+	struct sockspec s;
 
 	if (spec == NULL)
 		return 0;
-	*fd = listen_open(spec, c->socket_mode, c->socket_group, err, errlen);
+	if (sockspec_parse(spec, CONF_SOCKETS, &s, err, errlen) != 0)
+		return -1;
+	*fd = listen_open(&s, c->socket_mode, c->socket_group, err, errlen);
 	if (*fd < 0)
 		return -1;
-	p = listen_unix_path(spec);
-	if (p != NULL)
-		snprintf(path, 108, "%s", p);
+	if (s.family == SOCKSPEC_UNIX)
+		snprintf(path, SOCKSPEC_PATH_MAX, "%s", s.path);
 	return 0;
 }
 

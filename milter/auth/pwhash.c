@@ -1,5 +1,6 @@
 /*
- * pwhash: password schemes. {PLAIN} compares digests in constant time;
+ * pwhash: password schemes, on the stored strings pwscheme parses.
+ * {PLAIN} compares in constant time;
  * crypt(3) hashes go through libxcrypt's reentrant crypt_rn; SCRAM-SHA-256
  * secrets (Dovecot's format) are checked by deriving the keys from the
  * offered password with GNU SASL and comparing both keys.
@@ -12,50 +13,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/random.h>
 
 #include "b64.h"
 #include "pwhash.h"
+#include "pwscheme.h"
 
 #define PWHASH_SCRAM_ITER	4096	/* Dovecot's default */
-
-static const struct {
-	const char	*prefix;
-	enum pwhash_scheme scheme;
-} pwhash_prefixes[] = {
-	{ "{PLAIN}", PWHASH_PLAIN },
-	{ "{SHA512-CRYPT}", PWHASH_CRYPT },
-	{ "{BLF-CRYPT}", PWHASH_CRYPT },
-	{ "{CRYPT}", PWHASH_CRYPT },
-	{ "{SCRAM-SHA-256}", PWHASH_SCRAM_SHA256 },
-};
-
-static const char *
-pwhash_body(const char *stored, enum pwhash_scheme *scheme)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(pwhash_prefixes) / sizeof(pwhash_prefixes[0]);
-	    i++) {
-		size_t n = strlen(pwhash_prefixes[i].prefix);
-
-		if (strncasecmp(stored, pwhash_prefixes[i].prefix, n) == 0) {
-			*scheme = pwhash_prefixes[i].scheme;
-			return stored + n;
-		}
-	}
-	*scheme = PWHASH_NONE;
-	return NULL;
-}
-
-enum pwhash_scheme
-pwhash_scheme(const char *stored)
-{
-	enum pwhash_scheme s;
-
-	(void)pwhash_body(stored, &s);
-	return s;
-}
+#define PWHASH_SCRAM_SALT	16
+/* More than pwscheme takes: the tests make salts it must refuse. */
+#define PWHASH_SCRAM_SALT_MAX	255
 
 /* Constant-time comparison of n bytes. */
 static int
@@ -85,69 +51,20 @@ pwhash_equal(const char *secret, const char *offered)
 	return d == 0;
 }
 
-const char *
-pwhash_plaintext(const char *stored)
-{
-	enum pwhash_scheme s;
-	const char *body = pwhash_body(stored, &s);
-
-	return s == PWHASH_PLAIN ? body : NULL;
-}
-
-int
-pwhash_scram_parse(const char *stored, struct pwhash_scram *out)
-{
-	enum pwhash_scheme s;
-	const char *body = pwhash_body(stored, &s);
-	char buf[512], *f[4], *save = NULL, *end;
-	unsigned char salt[96];
-	long v;
-	int i;
-
-	if (s != PWHASH_SCRAM_SHA256 || strlen(body) >= sizeof(buf))
-		return -1;
-	strcpy(buf, body);
-	for (i = 0; i < 4; i++)
-		if ((f[i] = strtok_r(i ? NULL : buf, ",", &save)) == NULL)
-			return -1;
-	v = strtol(f[0], &end, 10);
-	if (*end != '\0' || v < 1 || v > 10000000 ||
-	    strlen(f[1]) >= sizeof(out->salt_b64) ||
-	    b64_decode(f[1], strlen(f[1]), salt, sizeof(salt)) <= 0)
-		return -1;
-	out->iter = (unsigned)v;
-	strcpy(out->salt_b64, f[1]);
-	if (b64_decode(f[2], strlen(f[2]), out->stored, 32) != 32 ||
-	    b64_decode(f[3], strlen(f[3]), out->server, 32) != 32 ||
-	    strlen(f[2]) >= sizeof(out->stored_b64) ||
-	    strlen(f[3]) >= sizeof(out->server_b64))
-		return -1;
-	strcpy(out->stored_b64, f[2]);
-	strcpy(out->server_b64, f[3]);
-	return 0;
-}
-
 static int
-pwhash_verify_scram(const char *stored, const char *password)
+pwhash_verify_scram(const struct pwscheme *pw, const char *password)
 {
-	struct pwhash_scram sc;
 	char salted[GSASL_HASH_SHA256_SIZE], client[GSASL_HASH_SHA256_SIZE];
 	char server[GSASL_HASH_SHA256_SIZE], storedk[GSASL_HASH_SHA256_SIZE];
-	unsigned char salt[96];
-	long saltlen;
 	int ok;
 
-	if (pwhash_scram_parse(stored, &sc) != 0)
-		return -1;
-	saltlen = b64_decode(sc.salt_b64, strlen(sc.salt_b64), salt,
-	    sizeof(salt));
 	if (gsasl_scram_secrets_from_password(GSASL_HASH_SHA256, password,
-	    sc.iter, (const char *)salt, (size_t)saltlen, salted, client,
+	    pw->iter, (const char *)pw->salt, pw->saltlen, salted, client,
 	    server, storedk) != GSASL_OK)
 		return -1;
 	/* Both keys must match; & (not &&) keeps the work constant. */
-	ok = pwhash_memeq((unsigned char *)storedk, sc.stored, 32) &
-	    pwhash_memeq((unsigned char *)server, sc.server, 32);
+	ok = pwhash_memeq((unsigned char *)storedk, pw->stored_key, 32) &
+	    pwhash_memeq((unsigned char *)server, pw->server_key, 32);
 	explicit_bzero(salted, sizeof(salted));
 	explicit_bzero(client, sizeof(client));
 	return ok;
@@ -175,55 +92,60 @@ pwhash_verify_crypt(const char *hash, const char *password)
 int
 pwhash_verify(const char *stored, const char *password)
 {
-	enum pwhash_scheme s;
-	const char *body = pwhash_body(stored, &s);
+	struct pwscheme pw;
 
-	switch (s) {
-	case PWHASH_PLAIN:
-		return pwhash_equal(body, password);
-	case PWHASH_CRYPT:
-		return pwhash_verify_crypt(body, password);
-	case PWHASH_SCRAM_SHA256:
-		return pwhash_verify_scram(stored, password);
-	case PWHASH_NONE:
+	if (pwscheme_parse(stored, &pw, NULL, 0) != 0)
+		return -1;
+	switch (pw.kind) {
+	case PWSCHEME_PLAIN:
+		return pwhash_equal(pw.plain, password);
+	case PWSCHEME_CRYPT:
+		return pwhash_verify_crypt(pw.crypt, password);
+	case PWSCHEME_SCRAM_SHA256:
+		return pwhash_verify_scram(&pw, password);
+	case PWSCHEME_NONE:
 		break;
 	}
 	return -1;
 }
 
-static int
-pwhash_make_scram(const char *password, char *out, size_t len)
+int
+pwhash_make_scram(const char *password, unsigned iter,
+    const unsigned char *salt, size_t saltlen, char *out, size_t len)
 {
-	char salt[16], salted[GSASL_HASH_SHA256_SIZE];
+	char salted[GSASL_HASH_SHA256_SIZE];
 	char client[GSASL_HASH_SHA256_SIZE], server[GSASL_HASH_SHA256_SIZE];
 	char storedk[GSASL_HASH_SHA256_SIZE];
-	char salt64[32], stored64[48], server64[48];
+	char salt64[PWSCHEME_B64LEN(PWHASH_SCRAM_SALT_MAX) + 1];
+	char stored64[48], server64[48];
 
-	if (gsasl_nonce(salt, sizeof(salt)) != GSASL_OK ||
+	if (iter < 1 || iter > PWSCHEME_SCRAM_ITER_MAX || saltlen == 0 ||
+	    saltlen > PWHASH_SCRAM_SALT_MAX ||
 	    gsasl_scram_secrets_from_password(GSASL_HASH_SHA256, password,
-	    PWHASH_SCRAM_ITER, salt, sizeof(salt), salted, client, server,
+	    iter, (const char *)salt, saltlen, salted, client, server,
 	    storedk) != GSASL_OK) {
 		snprintf(out, len, "cannot derive the SCRAM keys");
 		return -1;
 	}
-	b64_encode((unsigned char *)salt, sizeof(salt), salt64, sizeof(salt64));
+	b64_encode(salt, saltlen, salt64, sizeof(salt64));
 	b64_encode((unsigned char *)storedk, sizeof(storedk), stored64,
 	    sizeof(stored64));
 	b64_encode((unsigned char *)server, sizeof(server), server64,
 	    sizeof(server64));
 	explicit_bzero(salted, sizeof(salted));
 	explicit_bzero(client, sizeof(client));
-	snprintf(out, len, "{SCRAM-SHA-256}%d,%s,%s,%s", PWHASH_SCRAM_ITER,
-	    salt64, stored64, server64);
+	snprintf(out, len, "{SCRAM-SHA-256}%u,%s,%s,%s", iter, salt64,
+	    stored64, server64);
 	return 0;
 }
 
 static int
-pwhash_make_crypt(const char *scheme, const char *prefix,
-    const char *password, char *out, size_t len)
+pwhash_make_crypt(const struct pwscheme_info *scheme, const char *password,
+    char *out, size_t len)
 {
 	char setting[CRYPT_GENSALT_OUTPUT_SIZE];
 	struct crypt_data *cd;
+	const char *prefix = scheme->ids[0];
 	/* bcrypt's library default (5) is too cheap today; 10 is usual. */
 	unsigned long cost = strcmp(prefix, "$2b$") == 0 ? 10 : 0;
 
@@ -239,7 +161,7 @@ pwhash_make_crypt(const char *scheme, const char *prefix,
 		snprintf(out, len, "crypt failed");
 		return -1;
 	}
-	snprintf(out, len, "{%s}%s", scheme, cd->output);
+	snprintf(out, len, "{%s}%s", scheme->name, cd->output);
 	explicit_bzero(cd, sizeof(*cd));
 	free(cd);
 	return 0;
@@ -249,21 +171,31 @@ int
 pwhash_make(const char *scheme, const char *password, char *out,
     size_t len)
 {
-	if (scheme == NULL || strcasecmp(scheme, "SCRAM-SHA-256") == 0)
-		return pwhash_make_scram(password, out, len);
-	if (strcasecmp(scheme, "SHA512-CRYPT") == 0)
-		return pwhash_make_crypt("SHA512-CRYPT", "$6$", password, out,
-		    len);
-	if (strcasecmp(scheme, "BLF-CRYPT") == 0)
-		return pwhash_make_crypt("BLF-CRYPT", "$2b$", password, out,
-		    len);
-	if (strcasecmp(scheme, "CRYPT") == 0)
-		return pwhash_make_crypt("CRYPT", "$y$", password, out, len);
-	if (strcasecmp(scheme, "PLAIN") == 0) {
+	const struct pwscheme_info *s = pwscheme_find(scheme != NULL ?
+	    scheme : "SCRAM-SHA-256");
+	unsigned char salt[PWHASH_SCRAM_SALT];
+	char names[128];
+
+	if (s == NULL) {
+		snprintf(out, len, "unknown scheme %s (%s)", scheme,
+		    pwscheme_names(names, sizeof(names), 0));
+		return -1;
+	}
+	switch (s->kind) {
+	case PWSCHEME_SCRAM_SHA256:
+		if (gsasl_nonce((char *)salt, sizeof(salt)) != GSASL_OK) {
+			snprintf(out, len, "no random numbers for the salt");
+			return -1;
+		}
+		return pwhash_make_scram(password, PWHASH_SCRAM_ITER, salt,
+		    sizeof(salt), out, len);
+	case PWSCHEME_CRYPT:
+		return pwhash_make_crypt(s, password, out, len);
+	case PWSCHEME_PLAIN:
 		snprintf(out, len, "{PLAIN}%s", password);
 		return 0;
+	case PWSCHEME_NONE:
+		break;
 	}
-	snprintf(out, len, "unknown scheme %s (SCRAM-SHA-256, SHA512-CRYPT, "
-	    "BLF-CRYPT, CRYPT, PLAIN)", scheme);
 	return -1;
 }

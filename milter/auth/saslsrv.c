@@ -3,7 +3,8 @@
  * the threads start; each session carries its pinned config in its hook.
  * The callback answers only from the config: it never offers channel
  * binding (the auth sockets carry none), and it refuses an authorization
- * identity other than the authentication identity.
+ * identity other than the authentication identity. Which stored scheme
+ * serves which mechanism is saslmech's table, not a rule of this file.
  */
 #include "config.h"
 
@@ -14,12 +15,14 @@
 #include <strings.h>
 
 #include "pwhash.h"
+#include "pwscheme.h"
+#include "saslmech.h"
 #include "saslsrv.h"
 
 struct saslsrv_session {
 	Gsasl_session	*gs;
 	struct conf	*conf;
-	const char	*mech;		/* static canonical name */
+	const struct saslmech *mech;	/* static: may outlive the conf */
 	const struct conf_user *user;	/* known once authenticated */
 	int		 ok;
 };
@@ -27,25 +30,26 @@ struct saslsrv_session {
 static Gsasl *saslsrv_ctx;
 static char saslsrv_secret[16];	/* salts fake SCRAM data for unknown users */
 
-static const char *const saslsrv_known[] = {
-	"CRAM-MD5", "LOGIN", "PLAIN", "SCRAM-SHA-256", NULL
-};
+/* The known mechanism called mech if c offers it, else NULL. */
+static const struct saslmech *
+saslsrv_offered(const struct conf *c, const char *mech)
+{
+	const struct saslmech *m = saslmech_find(mech);
+	size_t i;
+
+	if (m != NULL)
+		for (i = 0; i < c->auth_nmechanisms; i++)
+			if (strcmp(c->auth_mechanisms[i], m->name) == 0)
+				return m;
+	return NULL;
+}
 
 const char *
 saslsrv_mech_name(const struct conf *c, const char *mech)
 {
-	size_t i;
+	const struct saslmech *m = saslsrv_offered(c, mech);
 
-	for (i = 0; i < c->auth_nmechanisms; i++)
-		if (strcasecmp(c->auth_mechanisms[i], mech) == 0) {
-			const char *const *k;
-
-			/* A static name: the session may outlive the conf. */
-			for (k = saslsrv_known; *k; k++)
-				if (strcmp(*k, c->auth_mechanisms[i]) == 0)
-					return *k;
-		}
-	return NULL;
+	return m != NULL ? m->name : NULL;
 }
 
 const struct conf_user *
@@ -88,6 +92,23 @@ saslsrv_claimed(struct saslsrv_session *ss, Gsasl_session *gs)
 }
 
 /*
+ * The claimed user, with its stored password parsed into pw, if the
+ * session's mechanism can use the scheme it is stored in; else NULL,
+ * and the exchange fails as with a wrong password.
+ */
+static const struct conf_user *
+saslsrv_served(struct saslsrv_session *ss, Gsasl_session *gs,
+    struct pwscheme *pw)
+{
+	const struct conf_user *u = saslsrv_claimed(ss, gs);
+
+	if (u == NULL || pwscheme_parse(u->password, pw, NULL, 0) != 0 ||
+	    !saslmech_serves(ss->mech, pw->kind))
+		return NULL;
+	return u;
+}
+
+/*
  * SCRAM data for a name that is not a user: a salt derived from the name
  * and a per-process secret, so that a probe cannot tell unknown names
  * from known ones by the salt changing, and keys that match nothing.
@@ -122,25 +143,25 @@ static int
 saslsrv_scram_prop(struct saslsrv_session *ss, Gsasl_session *gs,
     Gsasl_property prop)
 {
-	const struct conf_user *u = saslsrv_claimed(ss, gs);
-	struct pwhash_scram sc;
+	struct pwscheme pw;
 	char iter[16];
 
-	if (u == NULL)
+	if (saslsrv_claimed(ss, gs) == NULL)
 		return saslsrv_fake_scram(gs, prop);
 	/* A {PLAIN} user: GNU SASL derives the keys from GSASL_PASSWORD. */
-	if (pwhash_scram_parse(u->password, &sc) != 0)
+	if (saslsrv_served(ss, gs, &pw) == NULL ||
+	    pw.kind != PWSCHEME_SCRAM_SHA256)
 		return GSASL_NO_CALLBACK;
 	switch (prop) {
 	case GSASL_SCRAM_ITER:
-		snprintf(iter, sizeof(iter), "%u", sc.iter);
+		snprintf(iter, sizeof(iter), "%u", pw.iter);
 		return gsasl_property_set(gs, prop, iter);
 	case GSASL_SCRAM_SALT:
-		return gsasl_property_set(gs, prop, sc.salt_b64);
+		return gsasl_property_set(gs, prop, pw.salt_b64);
 	case GSASL_SCRAM_STOREDKEY:
-		return gsasl_property_set(gs, prop, sc.stored_b64);
+		return gsasl_property_set(gs, prop, pw.stored_b64);
 	default:
-		return gsasl_property_set(gs, prop, sc.server_b64);
+		return gsasl_property_set(gs, prop, pw.server_b64);
 	}
 }
 
@@ -149,7 +170,7 @@ saslsrv_callback(Gsasl *ctx, Gsasl_session *gs, Gsasl_property prop)
 {
 	struct saslsrv_session *ss = gs ? gsasl_session_hook_get(gs) : NULL;
 	const struct conf_user *u;
-	const char *plain;
+	struct pwscheme pw;
 
 	(void)ctx;
 	if (ss == NULL)
@@ -159,12 +180,11 @@ saslsrv_callback(Gsasl *ctx, Gsasl_session *gs, Gsasl_property prop)
 		return saslsrv_validate(ss, gs);
 	case GSASL_PASSWORD:
 		/* Only for CRAM-MD5 and SCRAM: a plaintext we really hold. */
-		u = saslsrv_claimed(ss, gs);
-		plain = u != NULL ? pwhash_plaintext(u->password) : NULL;
-		if (plain == NULL)
+		u = saslsrv_served(ss, gs, &pw);
+		if (u == NULL || pw.plain == NULL)
 			return GSASL_NO_CALLBACK;
 		ss->user = u;
-		return gsasl_property_set(gs, prop, plain);
+		return gsasl_property_set(gs, prop, pw.plain);
 	case GSASL_SCRAM_ITER:
 	case GSASL_SCRAM_SALT:
 	case GSASL_SCRAM_STOREDKEY:
@@ -237,15 +257,15 @@ saslsrv_start(struct conf *c, const char *mech, const char *service,
     const char *ir_b64, enum saslsrv_rc *rc, char **out_b64)
 {
 	struct saslsrv_session *ss;
-	const char *name = saslsrv_mech_name(c, mech);
+	const struct saslmech *m = saslsrv_offered(c, mech);
 
 	*rc = SASLSRV_FAIL;
 	*out_b64 = NULL;
-	if (name == NULL || (ss = calloc(1, sizeof(*ss))) == NULL)
+	if (m == NULL || (ss = calloc(1, sizeof(*ss))) == NULL)
 		return NULL;
-	ss->mech = name;
+	ss->mech = m;
 	ss->conf = conf_ref(c);
-	if (gsasl_server_start(saslsrv_ctx, name, &ss->gs) != GSASL_OK) {
+	if (gsasl_server_start(saslsrv_ctx, m->name, &ss->gs) != GSASL_OK) {
 		saslsrv_end(ss);
 		return NULL;
 	}
@@ -256,7 +276,8 @@ saslsrv_start(struct conf *c, const char *mech, const char *service,
 	 * first step (the "User Name" prompt) and answer it with the
 	 * response, as the client meant.
 	 */
-	if (strcmp(name, "LOGIN") == 0 && ir_b64 != NULL && *ir_b64 != '\0') {
+	if (strcmp(m->name, "LOGIN") == 0 && ir_b64 != NULL &&
+	    *ir_b64 != '\0') {
 		*rc = saslsrv_step(ss, NULL, out_b64);
 		free(*out_b64);
 		*out_b64 = NULL;
@@ -281,7 +302,7 @@ saslsrv_user(const struct saslsrv_session *ss)
 const char *
 saslsrv_mech(const struct saslsrv_session *ss)
 {
-	return ss->mech;
+	return ss->mech->name;
 }
 
 void

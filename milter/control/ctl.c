@@ -25,28 +25,25 @@
 #define CTL_TIMEOUT_S	5
 
 static int ctl_fd = -1;
-static char ctl_path[108];
+static char ctl_path[SOCKSPEC_PATH_MAX];
 static time_t ctl_started;
 
 int
 ctl_open(const struct conf *c, char *err, size_t errlen)
 {
-	const char *path;
+	struct sockspec s;
 
 	ctl_started = time(NULL);
 	if (c->control == NULL)
 		return 0;
-	path = ctlproto_socket_path(c->control);
-	if (path == NULL) {
-		snprintf(err, errlen, "control %s: must be unix:/path",
-		    c->control);
+	if (sockspec_parse(c->control, CONF_CONTROL_SOCKETS, &s, err,
+	    errlen) != 0)
 		return -1;
-	}
-	ctl_fd = listen_open(c->control, c->control_mode, c->control_group,
-	    err, errlen);
+	ctl_fd = listen_open(&s, c->control_mode, c->control_group, err,
+	    errlen);
 	if (ctl_fd < 0)
 		return -1;
-	snprintf(ctl_path, sizeof(ctl_path), "%s", path);
+	snprintf(ctl_path, sizeof(ctl_path), "%s", s.path);
 	return 0;
 }
 

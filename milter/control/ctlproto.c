@@ -36,11 +36,3 @@ ctlproto_split(char *line, char **argv)
 	}
 	return n > 0 ? n : -1;
 }
-
-const char *
-ctlproto_socket_path(const char *spec)
-{
-	if (strncmp(spec, "unix:", 5) == 0)
-		spec += 5;
-	return spec[0] == '/' ? spec : NULL;
-}

@@ -19,11 +19,4 @@
  */
 int ctlproto_split(char *line, char **argv);
 
-/*
- * ctlproto_socket_path -- the file name of a control socket given as
- * "unix:/path" or "/path". Returns a pointer into spec, or NULL if spec
- * is neither. Pure.
- */
-const char *ctlproto_socket_path(const char *spec);
-
 #endif

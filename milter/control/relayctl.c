@@ -37,8 +37,8 @@ relayctl_usage(FILE *f)
 	    "  pop add IP [USER]      let IP relay as after a POP3 login now\n"
 	    "  pop del IP             forget the POP3 login of IP\n"
 	    "  pop list               the logins still within pop.window\n"
-	    "SOCKET is unix:/path or /path; without -s, the \"control\" key of\n"
-	    "FILE (default %s) or %s.\n", CONF_DEFAULT_PATH,
+	    "SOCKET is unix:/path, local:/path or /path; without -s, the "
+	    "\"control\"\nkey of FILE (default %s) or %s.\n", CONF_DEFAULT_PATH,
 	    RELAYCTL_DEFAULT_SOCKET);
 }
 
@@ -51,12 +51,15 @@ relayctl_socket_from(const char *file, char *buf, size_t len)
 {
 	config_t cfg;
 	const char *v = NULL;
+	struct sockspec s;
+	char err[256];
 
 	config_init(&cfg);
+	/* The forms the daemon takes: one it would refuse is not its socket. */
 	if (config_read_file(&cfg, file) == CONFIG_TRUE &&
 	    config_lookup_string(&cfg, "control", &v) == CONFIG_TRUE &&
-	    ctlproto_socket_path(v) != NULL)
-		snprintf(buf, len, "%s", ctlproto_socket_path(v));
+	    sockspec_parse(v, CONF_CONTROL_SOCKETS, &s, err, sizeof(err)) == 0)
+		snprintf(buf, len, "%s", s.path);
 	else
 		v = NULL;
 	config_destroy(&cfg);
@@ -252,19 +255,20 @@ int
 main(int argc, char **argv)
 {
 	const char *sock = NULL, *file = CONF_DEFAULT_PATH;
-	char buf[CTL_LINE_MAX], line[CTL_LINE_MAX];
+	char buf[CTL_LINE_MAX], line[CTL_LINE_MAX], err[256];
+	struct sockspec s;
 	int opt;
 
 	/* "+": options after the command belong to the command. */
 	while ((opt = getopt(argc, argv, "+s:c:h")) != -1) {
 		switch (opt) {
 		case 's':
-			sock = ctlproto_socket_path(optarg);
-			if (sock == NULL) {
-				fprintf(stderr, "relayctl: -s %s: expected "
-				    "unix:/path or /path\n", optarg);
+			if (sockspec_parse(optarg, SOCKSPEC_ACCEPT_UNIX |
+			    SOCKSPEC_ACCEPT_BARE, &s, err, sizeof(err)) != 0) {
+				fprintf(stderr, "relayctl: -s %s\n", err);
 				return EX_USAGE;
 			}
+			sock = s.path;
 			break;
 		case 'c': file = optarg; break;
 		case 'h': relayctl_usage(stdout); return EX_OK;

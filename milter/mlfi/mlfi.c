@@ -6,11 +6,9 @@
  */
 #include "config.h"
 
-#include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -475,51 +473,34 @@ static struct smfiDesc mlfi_desc = {
 	.xxfi_negotiate = mlfi_negotiate,
 };
 
-static int
-mlfi_socket_perms(const struct conf *c, char *err, size_t errlen)
-{
-	const char *path;
-
-	if (strncmp(c->socket, "unix:", 5) != 0 &&
-	    strncmp(c->socket, "local:", 6) != 0)
-		return 0;
-	path = strchr(c->socket, ':') + 1;
-	if (c->socket_group != NULL) {
-		struct group *g = getgrnam(c->socket_group);
-
-		if (g == NULL || chown(path, (uid_t)-1, g->gr_gid) != 0) {
-			snprintf(err, errlen, "%s: cannot give the socket to "
-			    "group %s", path, c->socket_group);
-			return -1;
-		}
-	}
-	if (chmod(path, (mode_t)(c->socket_mode >= 0 ? c->socket_mode :
-	    0660)) != 0) {
-		snprintf(err, errlen, "%s: cannot set the socket mode", path);
-		return -1;
-	}
-	return 0;
-}
-
 int
 mlfi_setup(const struct conf *c, char *err, size_t errlen)
 {
+	char conn[SOCKSPEC_PATH_MAX + SOCKSPEC_HOST_MAX + 16];
+	struct sockspec s;
+
 	if (smfi_register(mlfi_desc) == MI_FAILURE) {
 		snprintf(err, errlen, "libmilter refused to register the "
 		    "filter");
 		return -1;
 	}
+	if (sockspec_parse(c->socket, CONF_SOCKETS, &s, err, errlen) != 0)
+		return -1;
 	/*
 	 * libmilter removes whatever is at a unix socket path: make sure it
 	 * is not the live socket of a running daemon before it does.
 	 */
-	if (listen_unix_path(c->socket) != NULL &&
-	    listen_unix_in_use(listen_unix_path(c->socket))) {
+	if (s.family == SOCKSPEC_UNIX && listen_unix_in_use(s.path)) {
 		snprintf(err, errlen, "socket %s is in use by a running daemon",
 		    c->socket);
 		return -1;
 	}
-	if (smfi_setconn(c->socket) == MI_FAILURE) {
+	/*
+	 * libmilter gets the socket as parsed here ("local:" as "unix:",
+	 * no IPv6 brackets); smfi_setconn keeps a copy.
+	 */
+	if (sockspec_format(&s, conn, sizeof(conn)) == NULL ||
+	    smfi_setconn(conn) == MI_FAILURE) {
 		snprintf(err, errlen, "socket %s: invalid", c->socket);
 		return -1;
 	}
@@ -529,7 +510,10 @@ mlfi_setup(const struct conf *c, char *err, size_t errlen)
 		    "no permission)", c->socket);
 		return -1;
 	}
-	return mlfi_socket_perms(c, err, errlen);
+	if (s.family != SOCKSPEC_UNIX)
+		return 0;
+	return listen_unix_perms(s.path, c->socket_mode, c->socket_group, err,
+	    errlen);
 }
 
 int

@@ -1,6 +1,7 @@
 /*
  * listen: sockets and accept loops for the control and auth services.
- * (The milter socket belongs to libmilter.)
+ * (The milter socket belongs to libmilter, but its unix socket gets its
+ * group and mode here too.)
  */
 #include "config.h"
 
@@ -34,16 +35,6 @@ struct listen_client {
 	int		 fd;
 };
 
-const char *
-listen_unix_path(const char *spec)
-{
-	if (strncmp(spec, "unix:", 5) == 0)
-		return spec + 5;
-	if (strncmp(spec, "local:", 6) == 0)
-		return spec + 6;
-	return NULL;
-}
-
 int
 listen_unix_in_use(const char *path)
 {
@@ -61,6 +52,27 @@ listen_unix_in_use(const char *path)
 	used = connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0;
 	close(fd);
 	return used;
+}
+
+int
+listen_unix_perms(const char *path, int mode, const char *group, char *err,
+    size_t errlen)
+{
+	if (group != NULL) {
+		struct group *g = getgrnam(group);
+
+		if (g == NULL || chown(path, (uid_t)-1, g->gr_gid) != 0) {
+			snprintf(err, errlen, "%s: cannot give the socket to "
+			    "group %s", path, group);
+			return -1;
+		}
+	}
+	if (chmod(path, (mode_t)(mode >= 0 ? mode : 0660)) != 0) {
+		snprintf(err, errlen, "%s: cannot set the socket mode: %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 static int
@@ -85,51 +97,35 @@ listen_unix(const char *path, int mode, const char *group, char *err,
 	unlink(path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || bind(fd, (struct sockaddr *)&sun, sizeof(sun)) != 0 ||
-	    listen(fd, 64) != 0)
-		goto fail;
-	if (group != NULL) {
-		struct group *g = getgrnam(group);
-
-		if (g == NULL || chown(path, (uid_t)-1, g->gr_gid) != 0) {
-			snprintf(err, errlen, "%s: cannot give the socket to "
-			    "group %s", path, group);
+	    listen(fd, 64) != 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		if (fd >= 0)
 			close(fd);
-			return -1;
-		}
+		return -1;
 	}
-	if (chmod(path, (mode_t)(mode >= 0 ? mode : 0660)) != 0)
-		goto fail;
-	return fd;
-fail:
-	snprintf(err, errlen, "%s: %s", path, strerror(errno));
-	if (fd >= 0)
+	if (listen_unix_perms(path, mode, group, err, errlen) != 0) {
 		close(fd);
-	return -1;
+		return -1;
+	}
+	return fd;
 }
 
 static int
-listen_inet(const char *spec, int family, char *err, size_t errlen)
+listen_inet(const struct sockspec *s, char *err, size_t errlen)
 {
-	char port[8], host[256];
-	const char *p = strchr(spec, ':') + 1, *at = strchr(p, '@');
+	char port[8], name[SOCKSPEC_HOST_MAX + 16];
 	struct addrinfo hints, *res = NULL;
 	int fd, on = 1, rc;
 
-	if (at == NULL || (size_t)(at - p) >= sizeof(port) ||
-	    strlen(at + 1) >= sizeof(host)) {
-		snprintf(err, errlen, "%s: expected inet:PORT@HOST", spec);
-		return -1;
-	}
-	memcpy(port, p, (size_t)(at - p));
-	port[at - p] = '\0';
-	strcpy(host, at + 1);
+	snprintf(port, sizeof(port), "%u", s->port);
+	sockspec_format(s, name, sizeof(name));
 	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = family;
+	hints.ai_family = s->family == SOCKSPEC_INET6 ? AF_INET6 : AF_INET;
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-	rc = getaddrinfo(host, port, &hints, &res);
+	rc = getaddrinfo(s->host, port, &hints, &res);
 	if (rc != 0) {
-		snprintf(err, errlen, "%s: %s", spec, gai_strerror(rc));
+		snprintf(err, errlen, "%s: %s", name, gai_strerror(rc));
 		return -1;
 	}
 	fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -137,7 +133,7 @@ listen_inet(const char *spec, int family, char *err, size_t errlen)
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
 	if (fd < 0 || bind(fd, res->ai_addr, res->ai_addrlen) != 0 ||
 	    listen(fd, 64) != 0) {
-		snprintf(err, errlen, "%s: %s", spec, strerror(errno));
+		snprintf(err, errlen, "%s: %s", name, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		fd = -1;
@@ -147,19 +143,12 @@ listen_inet(const char *spec, int family, char *err, size_t errlen)
 }
 
 int
-listen_open(const char *spec, int mode, const char *group, char *err,
-    size_t errlen)
+listen_open(const struct sockspec *s, int mode, const char *group,
+    char *err, size_t errlen)
 {
-	const char *path = listen_unix_path(spec);
-
-	if (path != NULL)
-		return listen_unix(path, mode, group, err, errlen);
-	if (strncmp(spec, "inet:", 5) == 0)
-		return listen_inet(spec, AF_INET, err, errlen);
-	if (strncmp(spec, "inet6:", 6) == 0)
-		return listen_inet(spec, AF_INET6, err, errlen);
-	snprintf(err, errlen, "%s: unknown socket type", spec);
-	return -1;
+	if (s->family == SOCKSPEC_UNIX)
+		return listen_unix(s->path, mode, group, err, errlen);
+	return listen_inet(s, err, errlen);
 }
 
 static void *

@@ -9,17 +9,19 @@
 
 #include <stddef.h>
 
+#include "sockspec.h"
+
 /* Handles one client; must close nothing (the caller closes fd). */
 typedef void (*listen_handler)(int fd, void *arg);
 
 /*
- * listen_open -- listen on spec ("unix:/path", "inet:PORT@HOST",
- * "inet6:PORT@HOST"). A unix socket gets mode (or 0660 if mode < 0) and
- * group (if not NULL); a live socket at the path is an error, a stale one
- * is replaced. Returns the descriptor, or -1 with a message in err.
+ * listen_open -- listen on s (sockspec_parse made it). A unix socket
+ * gets mode and group as listen_unix_perms gives them; a live socket at
+ * the path is an error, a stale one is replaced. Returns the
+ * descriptor, or -1 with a message in err.
  */
-int listen_open(const char *spec, int mode, const char *group, char *err,
-    size_t errlen);
+int listen_open(const struct sockspec *s, int mode, const char *group,
+    char *err, size_t errlen);
 
 /*
  * listen_start -- accept clients on fd in a thread of its own, running
@@ -36,7 +38,14 @@ int listen_start(int fd, listen_handler handler, void *arg, int max_clients,
  */
 int listen_unix_in_use(const char *path);
 
-/* listen_unix_path -- the path of a "unix:" or "local:" spec, or NULL. */
-const char *listen_unix_path(const char *spec);
+/*
+ * listen_unix_perms -- give the unix socket at path to group (if not
+ * NULL) and mode (0660 if mode < 0), for every listener of the daemon,
+ * the milter's included. Changes the file's group and mode; looks the
+ * group up with getgrnam, so call it at start, before threads. Returns
+ * 0, or -1 with a message in err.
+ */
+int listen_unix_perms(const char *path, int mode, const char *group,
+    char *err, size_t errlen);
 
 #endif

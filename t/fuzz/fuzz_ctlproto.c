@@ -1,14 +1,18 @@
 /*
  * fuzz_ctlproto: the control socket's command splitter (ctlproto_split)
- * and socket-path helper on one line: the bytes up to the first NUL,
- * capped at CTL_LINE_MAX, in an exact-size heap block. Checked against an
- * independent reading of the line: -1 exactly when the line (after its
- * trailing CR/LF) holds a control character other than TAB or DEL, has
- * no word, or more than CTL_ARGS_MAX words; otherwise the count and the
- * words themselves match, every word is non-empty, lies inside the line,
- * and holds no blank or control character; argv slots past the count
- * are untouched. ctlproto_socket_path returns NULL or a pointer into its
- * argument that starts with '/'.
+ * and the socket parser (sockspec) on one line: the bytes up to the
+ * first NUL, capped at CTL_LINE_MAX, in an exact-size heap block.
+ * Checked against an independent reading of the line: -1 exactly when
+ * the line (after its trailing CR/LF) holds a control character other
+ * than TAB or DEL, has no word, or more than CTL_ARGS_MAX words;
+ * otherwise the count and the words themselves match, every word is
+ * non-empty, lies inside the line, and holds no blank or control
+ * character; argv slots past the count are untouched. The line is also read as a socket (sockspec_parse, every
+ * form accepted, as relayctl -s and the config read them): on success a
+ * unix path is absolute, shorter than SOCKSPEC_PATH_MAX and the tail of
+ * the line, an inet port is 1 to 65535 and its host is not empty;
+ * sockspec_format of it parses back to the same; on failure there is a
+ * message.
  */
 #include "config.h"
 
@@ -18,6 +22,7 @@
 #include <string.h>
 
 #include "ctlproto.h"
+#include "sockspec.h"
 
 #define CHECK(cond) do {						\
 	if (!(cond)) {							\
@@ -59,6 +64,34 @@ reference(const char *s, size_t len, size_t off[], size_t wl[])
 	return n > 0 ? n : -1;
 }
 
+/* The line as a socket name, in every form there is. */
+static void
+check_sockspec(const char *line, size_t n)
+{
+	const unsigned all = SOCKSPEC_ACCEPT_UNIX | SOCKSPEC_ACCEPT_INET |
+	    SOCKSPEC_ACCEPT_BARE;
+	struct sockspec s, again;
+	char err[256] = "", canon[SOCKSPEC_PATH_MAX + SOCKSPEC_HOST_MAX + 16];
+	size_t pl;
+
+	if (sockspec_parse(line, all, &s, err, sizeof(err)) != 0) {
+		CHECK(err[0] != '\0');
+		return;
+	}
+	if (s.family == SOCKSPEC_UNIX) {
+		pl = strlen(s.path);
+		CHECK(s.path[0] == '/' && pl < SOCKSPEC_PATH_MAX);
+		CHECK(pl <= n && strcmp(line + n - pl, s.path) == 0);
+	} else {
+		CHECK(s.port >= 1 && s.port <= 65535);
+		CHECK(s.host[0] != '\0' && strchr(s.host, '@') == NULL);
+	}
+	CHECK(sockspec_format(&s, canon, sizeof(canon)) != NULL);
+	CHECK(sockspec_parse(canon, all, &again, err, sizeof(err)) == 0);
+	CHECK(again.family == s.family && again.port == s.port &&
+	    strcmp(again.path, s.path) == 0 && strcmp(again.host, s.host) == 0);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int
@@ -66,7 +99,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *argv[CTL_ARGS_MAX + 1], *line, *orig;
 	size_t n, off[CTL_ARGS_MAX], wl[CTL_ARGS_MAX];
-	const char *path;
 	int rc, want, i;
 
 	n = strnlen((const char *)data, size);
@@ -83,11 +115,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	line[n] = '\0';
 	memcpy(orig, line, n + 1);
 
-	path = ctlproto_socket_path(line);
-	if (path != NULL) {
-		CHECK(path >= line && path <= line + n);
-		CHECK(path[0] == '/');
-	}
+	check_sockspec(line, n);
 
 	for (i = 0; i <= CTL_ARGS_MAX; i++)
 		argv[i] = (char *)orig;		/* a sentinel */

@@ -2,7 +2,8 @@
  * conf_fixture.h: what the config tests share -- real password strings
  * of "secret" in every scheme, base64 values of the right sizes, and
  * helpers to load a config from text and to ask a network set.
- * Included by t_conf.c and t_conf_files.c only.
+ * Included by t_conf.c, t_conf_files.c, t_pwscheme.c, t_saslmech.c and
+ * t_sockspec.c only.
  */
 #ifndef RELAYMILTER_CONF_FIXTURE_H
 #define RELAYMILTER_CONF_FIXTURE_H

@@ -14,6 +14,7 @@
 #include "authproto.h"
 #include "conf.h"
 #include "pwhash.h"
+#include "pwscheme.h"
 #include "saslauthd.h"
 #include "saslsrv.h"
 
@@ -88,6 +89,42 @@ test_authproto(void)
 	}
 }
 
+/* The greeting announces each mechanism with saslmech's flags. */
+static void
+test_handshake(void)
+{
+	static const struct {
+		const char *mech, *want;
+	} cases[] = {
+		{ "PLAIN", "MECH\tPLAIN\tplaintext\n" },
+		{ "LOGIN", "MECH\tLOGIN\tplaintext\n" },
+		{ "CRAM-MD5", "MECH\tCRAM-MD5\tdictionary\tactive\n" },
+		{ "SCRAM-SHA-256", "MECH\tSCRAM-SHA-256\tmutual-auth\n" },
+	};
+	char *mechs[4], *out = NULL, what[64];
+	size_t i, len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	for (i = 0; i < 4; i++)
+		mechs[i] = (char *)cases[i].mech;
+	authproto_handshake(f, mechs, 4, 7);
+	fclose(f);
+	tap_ok(strncmp(out, "VERSION\t1\t2\nMECH\tPLAIN", 22) == 0,
+	    "handshake: VERSION, then the MECH lines");
+	for (i = 0; i < 4; i++) {
+		snprintf(what, sizeof(what), "handshake: MECH line of %s",
+		    cases[i].mech);
+		if (!tap_ok(strstr(out, cases[i].want) != NULL, "%s", what))
+			printf("#   got:  \"%s\"\n#   want: \"...%s...\"\n",
+			    tap_show(out), tap_show(cases[i].want));
+	}
+	tap_ok(strstr(out, "\nCUID\t7\n") != NULL &&
+	    strstr(out, "MECH") < strstr(out, "SPID") &&
+	    strcmp(out + len - 5, "DONE\n") == 0,
+	    "handshake: MECH before SPID, CUID, DONE last");
+	free(out);
+}
+
 static size_t
 pack(unsigned char *buf, const char *const *f, int n)
 {
@@ -147,6 +184,15 @@ test_saslauthd(void)
 	free(r);
 }
 
+/* The plaintext CRAM-MD5 would get from a stored string, or NULL. */
+static const char *
+plaintext(const char *stored)
+{
+	static struct pwscheme pw;
+
+	return pwscheme_parse(stored, &pw, NULL, 0) == 0 ? pw.plain : NULL;
+}
+
 static void
 test_pwhash(void)
 {
@@ -192,8 +238,8 @@ test_pwhash(void)
 	tap_ok(pwhash_make("SCRAM-SHA-256", "x", out, sizeof(out)) == 0 &&
 	    strncmp(out, "{SCRAM-SHA-256}4096,", 20) == 0,
 	    "the default scheme is SCRAM-SHA-256 with 4096 iterations");
-	tap_is_str(pwhash_plaintext("{PLAIN}abc"), "abc", "plaintext of PLAIN");
-	tap_is_str(pwhash_plaintext(SCRAM_SECRET), NULL, "no plaintext of SCRAM");
+	tap_is_str(plaintext("{PLAIN}abc"), "abc", "plaintext of PLAIN");
+	tap_is_str(plaintext(SCRAM_SECRET), NULL, "no plaintext of SCRAM");
 	tap_ok(pwhash_equal("abc", "abc") && !pwhash_equal("abc", "abd") &&
 	    !pwhash_equal("abc", "ab") && !pwhash_equal("abc", "abcd") &&
 	    !pwhash_equal("", "a") && pwhash_equal("", ""),
@@ -266,6 +312,49 @@ exchange(struct conf *c, Gsasl *cctx, const char *mech, const char *user,
 	return result;
 }
 
+/*
+ * A SCRAM user with the longest salt the stored form takes, through
+ * every mechanism that can serve it: what loads must log in.
+ */
+static void
+test_long_salt(Gsasl *cctx)
+{
+	static const struct {
+		const char *mech, *pw, *want;
+	} cases[] = {
+		{ "SCRAM-SHA-256", "secret", "salty" },
+		{ "SCRAM-SHA-256", "secreT", "" },
+		{ "PLAIN", "secret", "salty" },
+		{ "LOGIN", "secret", "salty" },
+		{ "CRAM-MD5", "secret", "" },
+	};
+	unsigned char salt[PWSCHEME_SCRAM_SALT_MAX];
+	char pw[400], text[600], err[CONF_ERRLEN], what[128];
+	struct conf *c;
+	size_t i;
+
+	for (i = 0; i < sizeof(salt); i++)
+		salt[i] = (unsigned char)(255 - i);
+	if (pwhash_make_scram("secret", 4096, salt, sizeof(salt), pw,
+	    sizeof(pw)) != 0)
+		printf("# %s\n", pw);
+	snprintf(text, sizeof(text), "users = ( { name = \"salty\"; "
+	    "password = \"%s\"; } );\n", pw);
+	c = conf_load_string(text, "t_auth", err, sizeof(err));
+	if (!tap_ok(c != NULL, "a SCRAM user with a %zu-byte salt loads",
+	    sizeof(salt))) {
+		printf("# %s\n", err);
+		return;
+	}
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(what, sizeof(what), "%zu-byte salt: %s (%s)",
+		    sizeof(salt), cases[i].mech, cases[i].pw);
+		tap_is_str(exchange(c, cctx, cases[i].mech, "salty",
+		    cases[i].pw, NULL), cases[i].want, what);
+	}
+	conf_unref(c);
+}
+
 static void
 test_saslsrv(void)
 {
@@ -328,6 +417,7 @@ test_saslsrv(void)
 	tap_ok(saslsrv_check_password(c, "nobody", "x") == NULL &&
 	    saslsrv_check_password(c, "plainuser", "pw1") != NULL,
 	    "saslsrv_check_password");
+	test_long_salt(cctx);
 	gsasl_done(cctx);
 	saslsrv_done();
 	conf_unref(c);
@@ -337,6 +427,7 @@ int
 main(void)
 {
 	test_authproto();
+	test_handshake();
 	test_saslauthd();
 	test_pwhash();
 	test_saslsrv();

@@ -2,8 +2,9 @@
  * t_conf: the config model (relaymilter.conf(5)): the documented example
  * loads, absent keys take their defaults, every kind of mistake is
  * refused with "file:line: message" pointing at the line at fault, and
- * the password and socket grammars. (Files, @include, warnings,
- * conf_default, conf_user_find and reference counting: t_conf_files.)
+ * the password grammar. (Files, @include, warnings, conf_default,
+ * conf_user_find and reference counting: t_conf_files; the socket
+ * grammar: t_sockspec.)
  */
 #include "conf_fixture.h"
 
@@ -701,35 +702,6 @@ static const struct check_case pw_cases[] = {
 	{ "{SCRAM-SHA-256}4096,," B64_32 "," B64_32, -1 },
 };
 
-static const struct check_case sock_cases[] = {
-	{ "inet:8895@127.0.0.1", 0 },
-	{ "inet:8895@localhost", 0 },
-	{ "inet:1@127.0.0.1", 0 },
-	{ "inet:65535@127.0.0.1", 0 },
-	{ "inet6:8895@::1", 0 },
-	{ "inet6:8895@[::1]", 0 },
-	{ "unix:/run/relaymilter/milter.sock", 0 },
-	{ "local:/run/relaymilter/milter.sock", 0 },
-	{ "", -1 },
-	{ "inet:8895", -1 },
-	{ "inet:8895@", -1 },
-	{ "inet:@127.0.0.1", -1 },
-	{ "inet:0@127.0.0.1", -1 },
-	{ "inet:65536@127.0.0.1", -1 },
-	{ "inet:99999@127.0.0.1", -1 },
-	{ "inet:88a5@127.0.0.1", -1 },
-	{ "inet:-1@127.0.0.1", -1 },
-	{ "inet6:8895", -1 },
-	{ "inet6:8895@", -1 },
-	{ "unix:", -1 },
-	{ "unix:relative.sock", -1 },
-	{ "unix:/run/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.sock", -1 },
-	{ "tcp:8895@127.0.0.1", -1 },
-	{ "/run/relaymilter/milter.sock", -1 },
-	{ "127.0.0.1:8895", -1 },
-};
-
 static void
 test_grammars(void)
 {
@@ -746,16 +718,6 @@ test_grammars(void)
 			tap_ok(err[0] != '\0' && strstr(err, "secret") == NULL,
 			    "... with a message that shows no password (%s)",
 			    err);
-	}
-	for (i = 0; i < NELEM(sock_cases); i++) {
-		char err[256] = "", what[256];
-		int rc = conf_socket_check(sock_cases[i].in, err, sizeof(err));
-
-		snprintf(what, sizeof(what), "conf_socket_check(\"%.50s\")",
-		    sock_cases[i].in);
-		tap_is_int(rc, sock_cases[i].rc, what);
-		if (rc != 0)
-			tap_ok(err[0] != '\0', "... with a message (%s)", err);
 	}
 }
 
