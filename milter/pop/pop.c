@@ -83,14 +83,22 @@ pop_open(const struct conf *c, const char *user, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * pop.window and pop.protocols of the running config, which a reload may
+ * change (the defaults are the key table's, applied by the loader).
+ * Returns 0, or -1 when no config runs: past the end, nothing to record.
+ */
 static int
-pop_window(void)
+pop_settings(int *window, int *protocols)
 {
 	struct conf *c = conf_current();
-	int w = c != NULL ? c->pop_window : 300;
 
+	if (c == NULL)
+		return -1;
+	*window = c->pop_window;
+	*protocols = c->pop_protocols;
 	conf_unref(c);
-	return w;
+	return 0;
 }
 
 int
@@ -99,14 +107,18 @@ pop_record(const struct netaddr *a, const char *user, const char *source,
 {
 	struct popstore *st = pop_store();
 	char ip[64], u[POPLOG_USER_MAX * 4];
+	int window, protocols;
 
 	if (st == NULL) {
 		snprintf(err, errlen, "no POP login store is open (no listener "
 		    "enables pop_before_smtp)");
 		return -1;
 	}
-	if (popstore_add(st, a, user, time(NULL), pop_window(), err,
-	    errlen) != 0)
+	if (pop_settings(&window, &protocols) != 0) {
+		snprintf(err, errlen, "no configuration is running");
+		return -1;
+	}
+	if (popstore_add(st, a, user, time(NULL), window, err, errlen) != 0)
 		return -1;
 	stats_inc(STATS_POP_LOGINS);
 	log_msg(LOG_INFO, "pop login recorded: client=%s user=%s source=%s",
@@ -116,24 +128,16 @@ pop_record(const struct netaddr *a, const char *user, const char *source,
 	return 0;
 }
 
-static int
-pop_protocols(void)
-{
-	struct conf *c = conf_current();
-	int p = c != NULL ? c->pop_protocols : CONF_POP_POP3;
-
-	conf_unref(c);
-	return p;
-}
-
 static void
 pop_feed_line(void *arg, const char *line, size_t len)
 {
 	struct pop_feed *feed = arg;
 	struct poplog_login l;
 	char err[256];
+	int window, protocols;
 
-	if (!poplog_parse(feed->pl, pop_protocols(), line, len, &l))
+	if (pop_settings(&window, &protocols) != 0 ||
+	    !poplog_parse(feed->pl, protocols, line, len, &l))
 		return;
 	if (pop_record(&l.addr, l.user, feed->pl->path, err, sizeof(err)) != 0)
 		log_msg(LOG_ERR, "pop log %s: login not recorded: %s",
@@ -144,7 +148,7 @@ static void *
 pop_purge_thread(void *arg)
 {
 	struct timespec ts;
-	int n;
+	int n, window, protocols;
 
 	(void)arg;
 	pthread_mutex_lock(&pop_lock);
@@ -155,7 +159,8 @@ pop_purge_thread(void *arg)
 		if (pop_stopping)
 			break;
 		pthread_mutex_unlock(&pop_lock);
-		n = popstore_purge(pop_store(), time(NULL), pop_window());
+		n = pop_settings(&window, &protocols) != 0 ? 0 :
+		    popstore_purge(pop_store(), time(NULL), window);
 		if (n > 0)
 			log_msg(LOG_DEBUG, "pop store: %d expired logins purged",
 			    n);
@@ -229,6 +234,20 @@ pop_list_one(void *arg, const struct popstore_entry *e)
 	return 0;
 }
 
+/* The logins of st still within pop.window, one line each, to out. */
+static int
+pop_list(struct popstore *st, FILE *out, char *err, size_t errlen)
+{
+	int window, protocols;
+
+	if (pop_settings(&window, &protocols) != 0) {
+		snprintf(err, errlen, "no configuration is running");
+		return -1;
+	}
+	return popstore_list(st, time(NULL), window, pop_list_one, out, err,
+	    errlen);
+}
+
 /* The user name given to "pop add": printable, bounded. */
 static int
 pop_user_ok(const char *u)
@@ -292,8 +311,7 @@ pop_ctl(int argc, char **argv, FILE *out)
 		return;
 	}
 	if (strcmp(argv[1], "list") == 0)
-		rc = popstore_list(st, time(NULL), pop_window(), pop_list_one,
-		    out, err, sizeof(err));
+		rc = pop_list(st, out, err, sizeof(err));
 	else
 		rc = pop_ctl_addr(st, argc, argv, out, err, sizeof(err));
 	if (rc < 0)
