@@ -8,7 +8,10 @@
  * words themselves match, every word is non-empty, lies inside the line,
  * and holds no blank or control character; argv slots past the count
  * are untouched. ctlproto_socket_path returns NULL or a pointer into its
- * argument that starts with '/'.
+ * argument that starts with '/'. ctlproto_parse, on the same line, is
+ * refused as malformed exactly when the split fails; a parsed request
+ * names a command of the grammar, its ip and user lie inside the line;
+ * a refused one has a fault and an answer.
  */
 #include "config.h"
 
@@ -57,6 +60,35 @@ reference(const char *s, size_t len, size_t off[], size_t wl[])
 		n++;
 	}
 	return n > 0 ? n : -1;
+}
+
+/* ctlproto_parse on a copy of orig (n bytes), whose split gave want. */
+static void
+check_parse(const char *orig, size_t n, int want)
+{
+	struct ctlproto_request req;
+	char *line = malloc(n + 1), err[512] = "";
+	int rc;
+
+	if (line == NULL)
+		return;
+	memcpy(line, orig, n + 1);
+	rc = ctlproto_parse(line, &req, err, sizeof(err));
+	CHECK((want < 0) == (req.fault == CTLPROTO_FAULT_MALFORMED));
+	if (rc == 0) {
+		CHECK(req.fault == CTLPROTO_FAULT_NONE);
+		CHECK(req.cmd >= CTLPROTO_RELOAD &&
+		    req.cmd <= CTLPROTO_POP_LIST);
+		CHECK((req.ip != NULL) == (req.cmd == CTLPROTO_POP_ADD ||
+		    req.cmd == CTLPROTO_POP_DEL));
+		CHECK(req.ip == NULL || (req.ip >= line && req.ip < line + n));
+		CHECK(req.user == NULL ||
+		    (req.user >= line && req.user < line + n));
+	} else {
+		CHECK(rc == -1 && req.fault != CTLPROTO_FAULT_NONE);
+		CHECK(err[0] != '\0');
+	}
+	free(line);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -111,6 +143,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (; i <= CTL_ARGS_MAX; i++)
 			CHECK(argv[i] == orig);
 	}
+	check_parse(orig, n, want);
 	free(line);
 	free(orig);
 	return 0;
