@@ -15,7 +15,7 @@ enum conf_key_type {
 	CONF_KEY_BOOL,		/* true or false */
 	CONF_KEY_INT,		/* an integer in [min, max] */
 	CONF_KEY_STRING,
-	CONF_KEY_MODE,		/* a string holding an octal mode in [min, max] */
+	CONF_KEY_MODE,		/* a string: an octal mode in [min, max] */
 	CONF_KEY_LIST,		/* [ "a", "b" ] or ( "a", "b" ) */
 	CONF_KEY_GROUP,		/* { key = value; ... } */
 	CONF_KEY_ENTRIES	/* ( { ... }, { ... } ): a list of groups */

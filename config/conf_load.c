@@ -320,9 +320,10 @@ load_service(struct loader *L, const config_setting_t *e,
 	/* conf_service never selects "" (no {daemon_name}: top level). */
 	if (name[0] == '\0') {
 		free(name);
-		return conf_read_fail(L, conf_read_get(e, "services[].daemon_name"),
-		    "daemon_name is empty: such an entry would never apply "
-		    "(a listener without a name uses relay)");
+		return conf_read_fail(L, conf_read_get(e,
+		    "services[].daemon_name"), "daemon_name is empty: such an "
+		    "entry would never apply (a listener without a name uses "
+		    "relay)");
 	}
 	for (i = 0; i < L->c->nservices; i++)
 		if (strcmp(L->c->services[i].service, name) == 0) {

@@ -1,7 +1,7 @@
 /*
- * conf_read: positions, errors, warnings and typed getters for the
- * config loader (see conf_read.h). Every message names the file and the
- * line of the setting it is about.
+ * conf_read: positions, errors, warnings, and the checks and typed
+ * getters the key table drives, for the config loader (see conf_read.h).
+ * Every message names the file and the line of the setting it is about.
  */
 #include "config.h"
 
@@ -234,8 +234,8 @@ conf_read_check(struct loader *L, const config_setting_t *s,
 		v = t == CONFIG_TYPE_INT ? config_setting_get_int(s) :
 		    config_setting_get_int64(s);
 		if (v < k->min || v > k->max)
-			return conf_read_fail(L, s, "\"%s\" must be between %ld "
-			    "and %ld", name, k->min, k->max);
+			return conf_read_fail(L, s, "\"%s\" must be between "
+			    "%ld and %ld", name, k->min, k->max);
 		return 0;
 	case CONF_KEY_STRING:
 		if (t != CONFIG_TYPE_STRING)

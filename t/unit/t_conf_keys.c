@@ -74,7 +74,7 @@ test_table(void)
 		case CONF_KEY_INT:
 		case CONF_KEY_MODE:
 			tap_ok(conf_keys_default_int(k, &v) == 0,
-			    "%s: default \"%s\" reads as its type (%s), in range",
+			    "%s: default \"%s\" is a valid %s value",
 			    k->path, k->dflt, conf_keys_type_name(k->type));
 			break;
 		case CONF_KEY_GROUP:
