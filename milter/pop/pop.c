@@ -252,8 +252,9 @@ pop_list(FILE *out, char *err, size_t errlen)
 		return pop_no_store(err, errlen);
 	if (pop_settings(&window, &protocols, err, errlen) != 0)
 		return -1;
+	/* popstore_list counts what it listed: only -1 is an error. */
 	return popstore_list(st, time(NULL), window, pop_list_one, out, err,
-	    errlen);
+	    errlen) < 0 ? -1 : 0;
 }
 
 int

@@ -3,8 +3,9 @@
  * the daemon and relayctl share: each line of the table is parsed by
  * ctlproto_parse and the command, its arguments, or the fault and the
  * daemon's answer are compared with what the line should give. Then the
- * help forms, and ctl_handle's answers for what needs no running daemon
- * (refused lines, pop commands without a POP store).
+ * help forms, and ctl_handle's answers: for refused lines and pop
+ * commands without a POP store, then for the pop commands on an LMDB
+ * store opened in a scratch folder, as the daemon opens it.
  */
 #include "config.h"
 
@@ -13,8 +14,11 @@
 #include <string.h>
 
 #include "../tap.h"
+#include "conf.h"
 #include "ctl.h"
 #include "ctlproto.h"
+#include "log.h"
+#include "pop.h"
 #include "poplog.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -203,6 +207,22 @@ test_commands(void)
 	    "no command past the last");
 }
 
+/* ctl_handle's whole answer to line, in a new string (or NULL). */
+static char *
+handle(const char *line)
+{
+	char copy[CTL_LINE_MAX], *buf = NULL;
+	size_t len;
+	FILE *out = open_memstream(&buf, &len);
+
+	if (out == NULL)
+		return NULL;
+	snprintf(copy, sizeof(copy), "%s", line);
+	ctl_handle(copy, out);
+	fclose(out);
+	return buf;
+}
+
 /* ctl_handle: the whole answer for lines that need no running daemon. */
 static void
 test_handle(void)
@@ -226,24 +246,83 @@ test_handle(void)
 		{ "pop list\n", "error: no POP login store is open "
 		    "(no listener enables pop_before_smtp)\n" },
 	};
-	size_t i, len;
+	size_t i;
 
 	for (i = 0; i < NELEM(cases); i++) {
-		char line[CTL_LINE_MAX], *buf = NULL, what[256];
-		FILE *out = open_memstream(&buf, &len);
+		char *buf = handle(cases[i].line), what[256];
 
-		if (out == NULL) {
-			tap_ok(0, "open_memstream");
-			return;
-		}
-		snprintf(line, sizeof(line), "%s", cases[i].line);
-		ctl_handle(line, out);
-		fclose(out);
 		snprintf(what, sizeof(what), "ctl_handle(\"%s\")",
 		    tap_show(cases[i].line));
-		tap_is_str(tap_show(buf), tap_show(cases[i].answer), what);
+		tap_is_str(buf != NULL ? tap_show(buf) : NULL,
+		    tap_show(cases[i].answer), what);
 		free(buf);
 	}
+}
+
+/*
+ * The pop commands on a store: what "pop add" records, "pop list" shows
+ * and "pop del" removes, in the daemon's words; each line in turn.
+ */
+static void
+test_handle_store(void)
+{
+	static const struct {
+		const char	*line;
+		const char	*answer;	/* NULL: starts with "ok"... */
+		const char	*prefix;	/* ... or with this */
+	} steps[] = {
+		{ "pop list\n", "ok\n", NULL },
+		{ "pop add 192.0.2.1 alice\n", "ok\n", NULL },
+		{ "pop add 2001:db8:1:2::5\n", "ok\n", NULL },
+		{ "pop list\n", NULL, "192.0.2.1 user=alice age=" },
+		{ "pop del 192.0.2.1\n", "removed 192.0.2.1\nok\n", NULL },
+		{ "pop del 192.0.2.1\n", "absent 192.0.2.1\nok\n", NULL },
+		{ "pop list\n", NULL, "2001:db8:1:2::/64 user=- age=" },
+		{ "pop del 2001:db8:1:2::9\n", "removed 2001:db8:1:2::9\nok\n",
+		    NULL },
+		{ "pop list\n", "ok\n", NULL },
+		{ "pop add not-an-ip\n", "error: not-an-ip: not an IP address\n",
+		    NULL },
+	};
+	char dir[] = "/tmp/t_ctlproto.XXXXXX", text[512], err[CONF_ERRLEN];
+	char cmd[600], what[256];
+	struct conf *c;
+	size_t i;
+
+	if (mkdtemp(dir) == NULL) {
+		tap_ok(0, "mkdtemp");
+		return;
+	}
+	snprintf(text, sizeof(text), "relay = { pop_before_smtp = true; };\n"
+	    "pop = { store = \"lmdb:%s/pop\"; };\n", dir);
+	c = conf_load_string(text, "pop.conf", err, sizeof(err));
+	if (!tap_ok(c != NULL && pop_open(c, NULL, err, sizeof(err)) == 0,
+	    "a store opens (%s)", c != NULL ? err : "no config")) {
+		conf_unref(c);
+		return;
+	}
+	conf_install(c);
+	for (i = 0; i < NELEM(steps); i++) {
+		char *buf = handle(steps[i].line);
+
+		snprintf(what, sizeof(what), "with a store: ctl_handle(\"%s\")",
+		    tap_show(steps[i].line));
+		if (steps[i].answer != NULL)
+			tap_is_str(buf != NULL ? tap_show(buf) : NULL,
+			    tap_show(steps[i].answer), what);
+		else if (!tap_ok(buf != NULL && strncmp(buf, steps[i].prefix,
+		    strlen(steps[i].prefix)) == 0 && strlen(buf) > 3 &&
+		    strcmp(buf + strlen(buf) - 3, "ok\n") == 0, "%s", what))
+			printf("#   got:  \"%s\"\n#   want: \"%s...ok\\n\"\n",
+			    buf != NULL ? tap_show(buf) : "(null)",
+			    steps[i].prefix);
+		free(buf);
+	}
+	pop_stop();
+	conf_install(NULL);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		printf("# could not remove %s\n", dir);
 }
 
 int
@@ -253,5 +332,7 @@ main(void)
 	test_user_length();
 	test_commands();
 	test_handle();
+	log_init("t_ctlproto", 1);
+	test_handle_store();
 	return tap_done();
 }
