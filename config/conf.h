@@ -29,6 +29,7 @@
 #include "strmap.h"
 
 #define CONF_DEFAULT_PATH	"/etc/relaymilter.conf"
+/* the socket key's default (conf_keys.c), also the embedded default's */
 #define CONF_DEFAULT_SOCKET	"inet:8895@127.0.0.1"
 /*
  * The socket forms the config takes (sockspec_parse's accept): socket,
@@ -38,13 +39,6 @@
 #define CONF_SOCKETS		(SOCKSPEC_ACCEPT_UNIX | SOCKSPEC_ACCEPT_INET)
 #define CONF_CONTROL_SOCKETS	SOCKSPEC_ACCEPT_UNIX
 #define CONF_ERRLEN		1024
-/*
- * The MTA's names for delivery on this server: Postfix's local, virtual
- * and LMTP transports and the usual pipe transports to Dovecot, maildrop
- * and Cyrus; Sendmail's local, procmail and cyrusv2 mailers.
- */
-#define CONF_LOCAL_TRANSPORTS	{ "local", "virtual", "lmtp", "dovecot", \
-	"maildrop", "cyrus", "procmail", "cyrusv2" }
 
 enum conf_on_error {
 	CONF_ON_ERROR_TEMPFAIL,
@@ -80,8 +74,6 @@ enum conf_poplog_format {
 /* pop.protocols: which logins open relaying (bits). */
 #define CONF_POP_POP3		1
 #define CONF_POP_IMAP		2
-#define CONF_POP_DEFAULT_STORE	"lmdb:/var/lib/relaymilter/pop"
-#define CONF_POP_DEFAULT_PREFIX	64
 
 struct conf_poplog {
 	char		*path;
@@ -109,7 +101,7 @@ struct conf {
 	struct domset	 local_domains;	/* domains and domain_aliases */
 	struct netset	 lan;
 	/* local.transports: {rcpt_mailer} values that deliver here; none:
-	 * the routing cross-check is off (CONF_LOCAL_TRANSPORTS if absent) */
+	 * the routing cross-check is off (the key table's default if absent) */
 	char		**local_transports;
 	size_t		 nlocal_transports;
 
@@ -131,7 +123,7 @@ struct conf {
 	struct domset	 auth_realms;
 
 	int		 pop_window;
-	char		*pop_store;	/* NULL: CONF_POP_DEFAULT_STORE */
+	char		*pop_store;	/* the key table's default if absent */
 	int		 pop_ipv6_prefix;	/* IPv6 clients grouped by */
 	int		 pop_protocols;	/* CONF_POP_* bits */
 	struct conf_poplog *pop_logs;
@@ -210,7 +202,7 @@ int conf_password_check(const char *pw, char *err, size_t errlen);
  */
 int conf_pop_needed(const struct conf *c);
 
-/* conf_pop_store -- pop.store, or the default when it is not set. Pure. */
+/* conf_pop_store -- pop.store (its default when it is not set). Pure. */
 const char *conf_pop_store(const struct conf *c);
 
 /*

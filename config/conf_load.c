@@ -1,11 +1,13 @@
 /*
  * conf_load: the validating builder. It walks the libconfig tree group by
- * group, refuses unknown keys and wrong types, parses every list entry
+ * group, has conf_read check each group against the key table (unknown
+ * keys, types, ranges, defaults: conf_keys.c), parses every list entry
  * into the lookup structures the policy uses, and applies the safety
  * rules (no /0 in the LAN or always_allow_from, no host bits set).
  */
 #include "config.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,36 +18,6 @@
 #include "conf_read.h"
 #include "pwscheme.h"
 #include "saslmech.h"
-
-static const char *const keys_top[] = {
-	"socket", "socket_mode", "socket_group", "control", "control_mode",
-	"control_group", "user", "pidfile", "dry_run", "on_error", "local",
-	"relay", "services", "users", "auth", "pop", NULL
-};
-static const char *const keys_local[] = {
-	"domains", "domain_aliases", "lan", "transports", NULL
-};
-static const char *const keys_relay[] = {
-	"smtp_auth", "pop_before_smtp", "relay_for_non_local_senders",
-	"relay_for_client_machines", "always_allow_from", "always_allow_to",
-	NULL
-};
-static const char *const keys_service[] = {
-	"daemon_name", "smtp_auth", "pop_before_smtp",
-	"relay_for_non_local_senders", "relay_for_client_machines",
-	"always_allow_from", "always_allow_to", NULL
-};
-static const char *const keys_user[] = { "name", "password", "relay", NULL };
-static const char *const keys_auth[] = {
-	"dovecot", "saslauthd", "mechanisms", "failure_delay", "realms",
-	"max_failures", "failure_window", NULL
-};
-static const char *const keys_pop[] = {
-	"window", "store", "logs", "ipv6_prefix", "protocols", NULL
-};
-static const char *const keys_poplog[] = {
-	"path", "format", "pattern", NULL
-};
 
 struct netlist_arg {
 	struct netset	*nets;
@@ -169,20 +141,14 @@ item_transport(struct loader *L, const config_setting_t *e, const char *v,
 	return 0;
 }
 
+/* Read the list of domain patterns at path into set; label for messages. */
 static int
-load_transports(struct loader *L, const config_setting_t *g)
+load_domains(struct loader *L, const config_setting_t *g, const char *path,
+    const char *label, struct domset *set, int flags)
 {
-	static const char *const dflt[] = CONF_LOCAL_TRANSPORTS;
-	size_t i;
+	struct domlist_arg d = { set, flags, label };
 
-	if (g != NULL && config_setting_get_member(g, "transports") != NULL)
-		return conf_read_strlist(L, g, "transports", item_transport, NULL) < 0 ?
-		    -1 : 0;
-	for (i = 0; i < sizeof(dflt) / sizeof(dflt[0]); i++)
-		if (conf_read_strv_add(&L->c->local_transports,
-		    &L->c->nlocal_transports, dflt[i]) != 0)
-			return conf_read_nomem(L, g);
-	return 0;
+	return conf_read_strlist(L, g, path, item_dom, &d) < 0 ? -1 : 0;
 }
 
 static int
@@ -190,26 +156,21 @@ load_local(struct loader *L, const config_setting_t *root)
 {
 	struct conf *c = L->c;
 	const config_setting_t *g;
-	struct domlist_arg d = { &c->local_domains, DOMSET_ALLOW_SUFFIX, NULL };
 	struct netlist_arg n = { &c->lan, NULL, "local.lan" };
 	int rc;
 
-	g = conf_read_group(L, root, "local", keys_local, &rc);
-	if (rc < 0 || load_transports(L, g) != 0)
-		return -1;
-	if (g == NULL)
-		return rc;
-	d.key = "local.domains";
-	if (conf_read_strlist(L, g, "domains", item_dom, &d) < 0)
-		return -1;
-	d.key = "local.domain_aliases";
-	if (conf_read_strlist(L, g, "domain_aliases", item_dom, &d) < 0)
-		return -1;
-	if (conf_read_strlist(L, g, "lan", item_net, &n) < 0)
+	g = conf_read_group(L, root, "local", &rc);
+	if (rc < 0 || conf_read_strlist(L, g, "local.transports",
+	    item_transport, NULL) < 0 ||
+	    load_domains(L, g, "local.domains", "local.domains",
+	    &c->local_domains, DOMSET_ALLOW_SUFFIX) != 0 ||
+	    load_domains(L, g, "local.domain_aliases", "local.domain_aliases",
+	    &c->local_domains, DOMSET_ALLOW_SUFFIX) != 0 ||
+	    conf_read_strlist(L, g, "local.lan", item_net, &n) < 0)
 		return -1;
 	netset_freeze(&c->lan);
 	if (netset_covers_all(&c->lan))
-		return conf_read_fail(L, config_setting_get_member(g, "lan"),
+		return conf_read_fail(L, conf_read_get(g, "local.lan"),
 		    "local.lan covers every address: that would let the "
 		    "whole internet relay");
 	return 0;
@@ -251,23 +212,41 @@ policy_lists_new(struct relay_policy *p, int from, int to)
 	return 0;
 }
 
-/* Read the relay keys of grp over the values already in p. */
+/* The switches of a listener's policy, read from relay and services. */
+static const struct {
+	const char	*name;
+	size_t		 off;
+} policy_bools[] = {
+	{ "smtp_auth", offsetof(struct relay_policy, smtp_auth) },
+	{ "pop_before_smtp", offsetof(struct relay_policy, pop_before_smtp) },
+	{ "relay_for_non_local_senders",
+	    offsetof(struct relay_policy, relay_for_non_local_senders) },
+	{ "relay_for_client_machines",
+	    offsetof(struct relay_policy, relay_for_client_machines) },
+};
+
+/*
+ * Read the relay keys of grp (the keys prefix.*; grp NULL: all absent)
+ * over the values already in p: an absent key takes the table's default
+ * at the top level, and keeps the inherited value in a services entry.
+ */
 static int
 load_policy_keys(struct loader *L, const config_setting_t *grp,
-    struct relay_policy *p, const char *where)
+    struct relay_policy *p, const char *prefix, const char *where)
 {
 	const config_setting_t *s;
-	char key[128];
+	char path[128], key[128];
+	size_t i;
 
-	if (conf_read_bool(L, grp, "smtp_auth", &p->smtp_auth) < 0 ||
-	    conf_read_bool(L, grp, "pop_before_smtp", &p->pop_before_smtp) < 0 ||
-	    conf_read_bool(L, grp, "relay_for_non_local_senders",
-	    &p->relay_for_non_local_senders) < 0 ||
-	    conf_read_bool(L, grp, "relay_for_client_machines",
-	    &p->relay_for_client_machines) < 0)
-		return -1;
-	s = config_setting_get_member(grp, "always_allow_from");
-	if (s != NULL) {
+	for (i = 0; i < sizeof(policy_bools) / sizeof(policy_bools[0]); i++) {
+		snprintf(path, sizeof(path), "%s.%s", prefix,
+		    policy_bools[i].name);
+		if (conf_read_bool(L, grp, path,
+		    (int *)(void *)((char *)p + policy_bools[i].off)) < 0)
+			return -1;
+	}
+	snprintf(path, sizeof(path), "%s.always_allow_from", prefix);
+	if ((s = conf_read_get(grp, path)) != NULL) {
 		struct netlist_arg n;
 
 		/* A list given here replaces the inherited one. */
@@ -277,27 +256,25 @@ load_policy_keys(struct loader *L, const config_setting_t *grp,
 		n.nets = p->allow_from_nets;
 		n.names = p->allow_from_names;
 		n.key = key;
-		if (conf_read_strlist(L, grp, "always_allow_from", item_net, &n) < 0)
+		if (conf_read_strlist(L, grp, path, item_net, &n) < 0)
 			return -1;
 		netset_freeze(p->allow_from_nets);
 	}
-	s = config_setting_get_member(grp, "always_allow_to");
-	if (s != NULL) {
-		struct domlist_arg d;
-
+	snprintf(path, sizeof(path), "%s.always_allow_to", prefix);
+	if ((s = conf_read_get(grp, path)) != NULL) {
 		if (policy_lists_new(p, 0, 1) != 0)
 			return conf_read_nomem(L, s);
 		snprintf(key, sizeof(key), "%s.always_allow_to", where);
-		d.set = p->allow_to;
-		d.flags = DOMSET_ALLOW_SUFFIX | DOMSET_ALLOW_ADDRESS;
-		d.key = key;
-		if (conf_read_strlist(L, grp, "always_allow_to", item_dom, &d) < 0)
+		if (load_domains(L, grp, path, key, p->allow_to,
+		    DOMSET_ALLOW_SUFFIX | DOMSET_ALLOW_ADDRESS) != 0)
 			return -1;
 	}
 	/* Step 5 with the LAN check off: only the (forgeable) sender left. */
 	if (p->relay_for_client_machines && !p->smtp_auth &&
 	    !p->pop_before_smtp) {
-		s = config_setting_get_member(grp, "relay_for_client_machines");
+		snprintf(path, sizeof(path), "%s.relay_for_client_machines",
+		    prefix);
+		s = conf_read_get(grp, path);
 		conf_read_warn(L, s != NULL ? s : grp, "%s: relay_for_client_machines is "
 		    "on and neither smtp_auth nor pop_before_smtp is: %s",
 		    where, p->relay_for_non_local_senders ? "any client may "
@@ -315,30 +292,13 @@ load_relay(struct loader *L, const config_setting_t *root)
 	const config_setting_t *g;
 	int rc;
 
-	p->relay_for_non_local_senders = 1;
 	if (policy_lists_new(p, 1, 1) != 0)
 		return conf_read_nomem(L, root);
 	netset_freeze(p->allow_from_nets);
-	g = conf_read_group(L, root, "relay", keys_relay, &rc);
-	if (g == NULL)
-		return rc;
-	return load_policy_keys(L, g, p, "relay");
-}
-
-static const config_setting_t *
-get_list(struct loader *L, const config_setting_t *root, const char *key,
-    int *rc)
-{
-	const config_setting_t *s = config_setting_get_member(root, key);
-
-	*rc = 0;
-	if (s == NULL)
-		return NULL;
-	if (config_setting_type(s) != CONFIG_TYPE_LIST) {
-		*rc = conf_read_fail(L, s, "\"%s\" must be a list ( { ... }, ... )", key);
-		return NULL;
-	}
-	return s;
+	g = conf_read_group(L, root, "relay", &rc);
+	if (rc < 0)
+		return -1;
+	return load_policy_keys(L, g, p, "relay", "relay");
 }
 
 static int
@@ -349,11 +309,7 @@ load_service(struct loader *L, const config_setting_t *e,
 	char where[160];
 	size_t i;
 
-	if (config_setting_type(e) != CONFIG_TYPE_GROUP)
-		return conf_read_fail(L, e, "each services entry must be a group { ... }");
-	if (conf_read_keys(L, e, keys_service, "a services entry") != 0)
-		return -1;
-	if (conf_read_str(L, e, "daemon_name", &name) <= 0) {
+	if (conf_read_str(L, e, "services[].daemon_name", &name) <= 0) {
 		if (name == NULL)
 			return conf_read_fail(L, e, "a services entry needs a "
 			    "daemon_name");
@@ -362,9 +318,10 @@ load_service(struct loader *L, const config_setting_t *e,
 	/* conf_service never selects "" (no {daemon_name}: top level). */
 	if (name[0] == '\0') {
 		free(name);
-		return conf_read_fail(L, config_setting_get_member(e, "daemon_name"),
-		    "daemon_name is empty: such an entry would never apply "
-		    "(a listener without a name uses relay)");
+		return conf_read_fail(L, conf_read_get(e,
+		    "services[].daemon_name"), "daemon_name is empty: such an "
+		    "entry would never apply (a listener without a name uses "
+		    "relay)");
 	}
 	for (i = 0; i < L->c->nservices; i++)
 		if (strcmp(L->c->services[i].service, name) == 0) {
@@ -376,19 +333,18 @@ load_service(struct loader *L, const config_setting_t *e,
 	p->owns_from = p->owns_to = 0;
 	p->service = name;
 	snprintf(where, sizeof(where), "services[%s]", name);
-	return load_policy_keys(L, e, p, where);
+	return load_policy_keys(L, e, p, "services[]", where);
 }
 
 static int
 load_services(struct loader *L, const config_setting_t *root)
 {
 	struct conf *c = L->c;
-	const config_setting_t *s;
+	const config_setting_t *s = conf_read_get(root, "services"), *e;
 	int i, n, rc;
 
-	s = get_list(L, root, "services", &rc);
 	if (s == NULL)
-		return rc;
+		return 0;
 	n = config_setting_length(s);
 	c->services = calloc((size_t)n + 1, sizeof(*c->services));
 	if (c->services == NULL)
@@ -396,7 +352,9 @@ load_services(struct loader *L, const config_setting_t *root)
 	for (i = 0; i < n; i++) {
 		struct relay_policy *p = &c->services[c->nservices];
 
-		rc = load_service(L, config_setting_get_elem(s, (unsigned)i), p);
+		if ((e = conf_read_entry(L, s, "services", i)) == NULL)
+			return -1;
+		rc = load_service(L, e, p);
 		/* Count it even when half-built so conf_free releases it. */
 		if (p->service != NULL)
 			c->nservices++;
@@ -411,13 +369,9 @@ load_user(struct loader *L, const config_setting_t *e, struct conf_user *u)
 {
 	char msg[256];
 
-	if (config_setting_type(e) != CONFIG_TYPE_GROUP)
-		return conf_read_fail(L, e, "each users entry must be a group { ... }");
-	if (conf_read_keys(L, e, keys_user, "a users entry") != 0)
-		return -1;
-	if (conf_read_str(L, e, "name", &u->name) < 0 ||
-	    conf_read_str(L, e, "password", &u->password) < 0 ||
-	    conf_read_bool(L, e, "relay", &u->relay) < 0)
+	if (conf_read_str(L, e, "users[].name", &u->name) < 0 ||
+	    conf_read_str(L, e, "users[].password", &u->password) < 0 ||
+	    conf_read_bool(L, e, "users[].relay", &u->relay) < 0)
 		return -1;
 	if (u->name == NULL || *u->name == '\0')
 		return conf_read_fail(L, e, "a users entry needs a name");
@@ -426,7 +380,7 @@ load_user(struct loader *L, const config_setting_t *e, struct conf_user *u)
 	if (u->password == NULL)
 		return conf_read_fail(L, e, "user \"%s\" needs a password", u->name);
 	if (conf_password_check(u->password, msg, sizeof(msg)) != 0)
-		return conf_read_fail(L, config_setting_get_member(e, "password"),
+		return conf_read_fail(L, conf_read_get(e, "users[].password"),
 		    "user \"%s\": %s", u->name, msg);
 	return 0;
 }
@@ -462,22 +416,20 @@ static int
 load_users(struct loader *L, const config_setting_t *root)
 {
 	struct conf *c = L->c;
-	const config_setting_t *s;
+	const config_setting_t *s = conf_read_get(root, "users"), *e;
 	int i, n, rc;
 
-	s = get_list(L, root, "users", &rc);
 	if (s == NULL)
-		return rc;
+		return 0;
 	n = config_setting_length(s);
 	c->users = calloc((size_t)n + 1, sizeof(*c->users));
 	if (c->users == NULL)
 		return conf_read_nomem(L, s);
 	for (i = 0; i < n; i++) {
-		const config_setting_t *e = config_setting_get_elem(s,
-		    (unsigned)i);
 		struct conf_user *u = &c->users[c->nusers++];
 
-		if (load_user(L, e, u) != 0)
+		if ((e = conf_read_entry(L, s, "users", i)) == NULL ||
+		    load_user(L, e, u) != 0)
 			return -1;
 		rc = strmap_put(&c->usermap, u->name, strlen(u->name), u);
 		if (rc < 0)
@@ -527,7 +479,7 @@ item_socket(struct loader *L, const config_setting_t *grp, const char *key,
 	if (rc <= 0)
 		return rc;
 	if (sockspec_parse(*out, accept, &s, msg, sizeof(msg)) != 0)
-		return conf_read_fail(L, config_setting_get_member(grp, key), "%s: %s",
+		return conf_read_fail(L, conf_read_get(grp, key), "%s: %s",
 		    key, msg);
 	return 1;
 }
@@ -537,27 +489,26 @@ load_auth(struct loader *L, const config_setting_t *root)
 {
 	struct conf *c = L->c;
 	const config_setting_t *g;
-	struct domlist_arg d = { &c->auth_realms, 0, "auth.realms" };
 	int rc;
 
-	c->auth_failure_delay = 2;
-	c->auth_max_failures = 10;
-	c->auth_failure_window = 300;
-	g = conf_read_group(L, root, "auth", keys_auth, &rc);
-	if (g == NULL && rc < 0)
-		return -1;
-	if (g != NULL && (item_socket(L, g, "dovecot", CONF_SOCKETS,
-	    &c->auth_dovecot) < 0 || item_socket(L, g, "saslauthd",
-	    CONF_SOCKETS, &c->auth_saslauthd) < 0 ||
-	    conf_read_strlist(L, g, "mechanisms", item_mech, NULL) < 0 ||
-	    conf_read_int(L, g, "failure_delay", 0, 9, &c->auth_failure_delay) < 0 ||
-	    conf_read_int(L, g, "max_failures", 0, 1000000, &c->auth_max_failures) <
-	    0 || conf_read_int(L, g, "failure_window", 1, 86400,
+	g = conf_read_group(L, root, "auth", &rc);
+	if (rc < 0 ||
+	    item_socket(L, g, "auth.dovecot", CONF_SOCKETS,
+	    &c->auth_dovecot) < 0 ||
+	    item_socket(L, g, "auth.saslauthd", CONF_SOCKETS,
+	    &c->auth_saslauthd) < 0 ||
+	    conf_read_strlist(L, g, "auth.mechanisms", item_mech, NULL) < 0 ||
+	    conf_read_int(L, g, "auth.failure_delay",
+	    &c->auth_failure_delay) < 0 ||
+	    conf_read_int(L, g, "auth.max_failures",
+	    &c->auth_max_failures) < 0 ||
+	    conf_read_int(L, g, "auth.failure_window",
 	    &c->auth_failure_window) < 0 ||
-	    conf_read_strlist(L, g, "realms", item_dom, &d) < 0))
+	    load_domains(L, g, "auth.realms", "auth.realms", &c->auth_realms,
+	    0) != 0)
 		return -1;
-	if (c->auth_nmechanisms == 0 && (g == NULL ||
-	    config_setting_get_member(g, "mechanisms") == NULL)) {
+	if (c->auth_nmechanisms == 0 &&
+	    conf_read_get(g, "auth.mechanisms") == NULL) {
 		const struct saslmech *m;
 		size_t i;
 
@@ -565,40 +516,34 @@ load_auth(struct loader *L, const config_setting_t *root)
 			if (item_mech(L, root, m->name, NULL) != 0)
 				return -1;
 	}
-	return rc;
+	return 0;
 }
 
 static int
 load_poplogs(struct loader *L, const config_setting_t *g)
 {
 	struct conf *c = L->c;
-	const config_setting_t *s = config_setting_get_member(g, "logs");
+	const config_setting_t *s = conf_read_get(g, "pop.logs"), *e;
 	char msg[CONF_ERRLEN];
 	int i, n;
 
 	if (s == NULL)
 		return 0;
-	if (config_setting_type(s) != CONFIG_TYPE_LIST)
-		return conf_read_fail(L, s, "\"logs\" must be a list ( { ... }, ... )");
 	n = config_setting_length(s);
 	c->pop_logs = calloc((size_t)n + 1, sizeof(*c->pop_logs));
 	if (c->pop_logs == NULL)
 		return conf_read_nomem(L, s);
 	for (i = 0; i < n; i++) {
-		const config_setting_t *e = config_setting_get_elem(s,
-		    (unsigned)i);
 		struct conf_poplog *pl = &c->pop_logs[c->pop_nlogs++];
 
-		if (config_setting_type(e) != CONFIG_TYPE_GROUP)
-			return conf_read_fail(L, e, "each pop.logs entry must be a group");
-		if (conf_read_keys(L, e, keys_poplog, "a pop.logs entry") != 0 ||
-		    conf_read_str(L, e, "path", &pl->path) < 0 ||
-		    conf_read_str(L, e, "format", &pl->format) < 0 ||
-		    conf_read_str(L, e, "pattern", &pl->pattern) < 0)
+		if ((e = conf_read_entry(L, s, "pop.logs", i)) == NULL ||
+		    conf_read_str(L, e, "pop.logs[].path", &pl->path) < 0 ||
+		    conf_read_str(L, e, "pop.logs[].format", &pl->format) < 0 ||
+		    conf_read_str(L, e, "pop.logs[].pattern", &pl->pattern) < 0)
 			return -1;
 		if (conf_pop_log_check(pl, msg, sizeof(msg)) != 0)
 			return conf_read_fail(L, pl->pattern != NULL ?
-			    config_setting_get_member(e, "pattern") : e, "%s",
+			    conf_read_get(e, "pop.logs[].pattern") : e, "%s",
 			    msg);
 	}
 	return 0;
@@ -624,37 +569,50 @@ load_pop(struct loader *L, const config_setting_t *root)
 	char msg[CONF_ERRLEN];
 	int rc;
 
-	c->pop_window = 300;
-	c->pop_ipv6_prefix = CONF_POP_DEFAULT_PREFIX;
-	c->pop_protocols = CONF_POP_POP3;
-	g = conf_read_group(L, root, "pop", keys_pop, &rc);
-	if (g == NULL)
-		return rc;
-	if (conf_read_int(L, g, "window", 1, 86400, &c->pop_window) < 0 ||
-	    conf_read_int(L, g, "ipv6_prefix", 32, 128, &c->pop_ipv6_prefix) < 0 ||
-	    conf_read_str(L, g, "store", &c->pop_store) < 0)
+	g = conf_read_group(L, root, "pop", &rc);
+	if (rc < 0 ||
+	    conf_read_int(L, g, "pop.window", &c->pop_window) < 0 ||
+	    conf_read_int(L, g, "pop.ipv6_prefix", &c->pop_ipv6_prefix) < 0 ||
+	    (rc = conf_read_str(L, g, "pop.store", &c->pop_store)) < 0)
 		return -1;
-	if (c->pop_store != NULL && conf_pop_store_check(c->pop_store, msg,
+	if (rc > 0 && conf_pop_store_check(c->pop_store, msg,
 	    sizeof(msg)) != 0)
-		return conf_read_fail(L, config_setting_get_member(g, "store"), "%s", msg);
-	if (config_setting_get_member(g, "protocols") != NULL)
-		c->pop_protocols = 0;
-	if (conf_read_strlist(L, g, "protocols", item_proto, NULL) < 0)
+		return conf_read_fail(L, conf_read_get(g, "pop.store"), "%s",
+		    msg);
+	if (conf_read_strlist(L, g, "pop.protocols", item_proto, NULL) < 0)
 		return -1;
 	if (c->pop_protocols == 0)
-		return conf_read_fail(L, config_setting_get_member(g, "protocols"),
+		return conf_read_fail(L, conf_read_get(g, "pop.protocols"),
 		    "pop.protocols is empty: list \"pop3\" and/or \"imap\"");
 	return load_poplogs(L, g);
+}
+
+/* on_error: what the milter answers when it cannot decide. */
+static int
+load_on_error(struct loader *L, const config_setting_t *root)
+{
+	char *onerr = NULL;
+	int rc = conf_read_str(L, root, "on_error", &onerr);
+
+	if (rc < 0)
+		return -1;
+	if (onerr != NULL && strcmp(onerr, "tempfail") == 0)
+		L->c->on_error = CONF_ON_ERROR_TEMPFAIL;
+	else if (onerr != NULL && strcmp(onerr, "accept") == 0)
+		L->c->on_error = CONF_ON_ERROR_ACCEPT;
+	else
+		rc = conf_read_fail(L, conf_read_get(root, "on_error"),
+		    "on_error must be \"tempfail\" or \"accept\"");
+	free(onerr);
+	return rc < 0 ? -1 : 0;
 }
 
 static int
 load_top(struct loader *L, const config_setting_t *root)
 {
 	struct conf *c = L->c;
-	char *onerr = NULL;
-	int rc;
 
-	if (conf_read_keys(L, root, keys_top, "the top level") != 0 ||
+	if (conf_read_members(L, root, "") != 0 ||
 	    item_socket(L, root, "socket", CONF_SOCKETS, &c->socket) < 0 ||
 	    conf_read_mode(L, root, "socket_mode", &c->socket_mode) < 0 ||
 	    conf_read_str(L, root, "socket_group", &c->socket_group) < 0 ||
@@ -667,29 +625,10 @@ load_top(struct loader *L, const config_setting_t *root)
 	    conf_read_bool(L, root, "dry_run", &c->dry_run) < 0)
 		return -1;
 	if (c->dry_run)
-		conf_read_warn(L, config_setting_get_member(root, "dry_run"), "dry_run is "
+		conf_read_warn(L, conf_read_get(root, "dry_run"), "dry_run is "
 		    "on: nothing is refused, refusals are only logged as "
 		    "\"would reject\"");
-	rc = conf_read_str(L, root, "on_error", &onerr);
-	if (rc < 0)
-		return -1;
-	if (rc > 0) {
-		if (strcmp(onerr, "tempfail") == 0)
-			c->on_error = CONF_ON_ERROR_TEMPFAIL;
-		else if (strcmp(onerr, "accept") == 0)
-			c->on_error = CONF_ON_ERROR_ACCEPT;
-		else {
-			free(onerr);
-			return conf_read_fail(L, config_setting_get_member(root,
-			    "on_error"), "on_error must be \"tempfail\" or "
-			    "\"accept\"");
-		}
-		free(onerr);
-	}
-	if (c->socket == NULL && (c->socket = strdup(CONF_DEFAULT_SOCKET)) ==
-	    NULL)
-		return conf_read_nomem(L, root);
-	return 0;
+	return load_on_error(L, root);
 }
 
 struct conf *
@@ -708,7 +647,6 @@ conf_build(config_t *cfg, const char *name, const char *text, char *err,
 	}
 	L.c = c;
 	c->refs = 1;
-	c->socket_mode = c->control_mode = -1;
 	domset_init(&c->local_domains);
 	netset_init(&c->lan);
 	strmap_init(&c->usermap);

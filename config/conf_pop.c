@@ -36,7 +36,7 @@ conf_pop_needed(const struct conf *c)
 const char *
 conf_pop_store(const struct conf *c)
 {
-	return c->pop_store != NULL ? c->pop_store : CONF_POP_DEFAULT_STORE;
+	return c->pop_store;
 }
 
 char *

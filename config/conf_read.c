@@ -1,7 +1,7 @@
 /*
- * conf_read: positions, errors, warnings and typed getters for the
- * config loader (see conf_read.h). Every message names the file and the
- * line of the setting it is about.
+ * conf_read: positions, errors, warnings, and the checks and typed
+ * getters the key table drives, for the config loader (see conf_read.h).
+ * Every message names the file and the line of the setting it is about.
  */
 #include "config.h"
 
@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conf_keys.h"
 #include "conf_read.h"
 
 /* The text of a source file: the string loaded, or the file read back. */
@@ -159,126 +160,286 @@ conf_read_nomem(struct loader *L, const config_setting_t *s)
 	return conf_read_fail(L, s, "out of memory");
 }
 
+/* "the top level", "local", "a services entry": where prefix is. */
+static void
+conf_read_place(const char *prefix, char *buf, size_t len)
+{
+	size_t n = strlen(prefix);
+
+	if (n == 0)
+		snprintf(buf, len, "the top level");
+	else if (n > 2 && strcmp(prefix + n - 2, "[]") == 0)
+		snprintf(buf, len, "a %.*s entry", (int)(n - 2) & 0xff, prefix);
+	else
+		snprintf(buf, len, "%s", prefix);
+}
+
+/* An octal mode string within k's range into *out; 0 or -1. */
+static int
+conf_read_octal(const struct conf_key *k, const char *v, long *out)
+{
+	char *end;
+	long m = strtol(v, &end, 8);
+
+	if (*v == '\0' || *end != '\0' || m < k->min || m > k->max)
+		return -1;
+	*out = m;
+	return 0;
+}
+
+/* The elements of a LIST (strings) or ENTRIES (groups) value s. */
+static int
+conf_read_check_elems(struct loader *L, const config_setting_t *s,
+    const struct conf_key *k)
+{
+	int want = k->type == CONF_KEY_LIST ? CONFIG_TYPE_STRING :
+	    CONFIG_TYPE_GROUP;
+	int i, n = config_setting_length(s);
+
+	for (i = 0; i < n; i++) {
+		const config_setting_t *e = config_setting_get_elem(s,
+		    (unsigned)i);
+
+		if (config_setting_type(e) == want)
+			continue;
+		if (k->type == CONF_KEY_LIST)
+			return conf_read_fail(L, e, "\"%s\" must hold strings "
+			    "only", conf_keys_name(k));
+		return conf_read_fail(L, e, "each %s entry must be a group "
+		    "{ ... }", conf_keys_name(k));
+	}
+	return 0;
+}
+
+/* Whether the value s has the type (and lies in the range) of key k. */
+static int
+conf_read_check(struct loader *L, const config_setting_t *s,
+    const struct conf_key *k)
+{
+	const char *name = conf_keys_name(k);
+	int t = config_setting_type(s);
+	long long v;
+	long m;
+
+	switch (k->type) {
+	case CONF_KEY_BOOL:
+		if (t != CONFIG_TYPE_BOOL)
+			return conf_read_fail(L, s, "\"%s\" must be true or "
+			    "false", name);
+		return 0;
+	case CONF_KEY_INT:
+		if (t != CONFIG_TYPE_INT && t != CONFIG_TYPE_INT64)
+			return conf_read_fail(L, s, "\"%s\" must be an integer",
+			    name);
+		v = t == CONFIG_TYPE_INT ? config_setting_get_int(s) :
+		    config_setting_get_int64(s);
+		if (v < k->min || v > k->max)
+			return conf_read_fail(L, s, "\"%s\" must be between "
+			    "%ld and %ld", name, k->min, k->max);
+		return 0;
+	case CONF_KEY_STRING:
+		if (t != CONFIG_TYPE_STRING)
+			return conf_read_fail(L, s, "\"%s\" must be a string",
+			    name);
+		return 0;
+	case CONF_KEY_MODE:
+		if (t != CONFIG_TYPE_STRING ||
+		    conf_read_octal(k, config_setting_get_string(s), &m) != 0)
+			return conf_read_fail(L, s, "\"%s\" must be an octal "
+			    "mode such as \"0660\"", name);
+		return 0;
+	case CONF_KEY_LIST:
+		if (t != CONFIG_TYPE_ARRAY && t != CONFIG_TYPE_LIST)
+			return conf_read_fail(L, s, "\"%s\" must be a list of "
+			    "strings, such as [ \"a\", \"b\" ]", name);
+		return conf_read_check_elems(L, s, k);
+	case CONF_KEY_GROUP:
+		if (t != CONFIG_TYPE_GROUP)
+			return conf_read_fail(L, s, "\"%s\" must be a group "
+			    "{ ... }", name);
+		return 0;
+	case CONF_KEY_ENTRIES:
+		if (t != CONFIG_TYPE_LIST)
+			return conf_read_fail(L, s, "\"%s\" must be a list "
+			    "( { ... }, ... )", name);
+		return conf_read_check_elems(L, s, k);
+	}
+	return conf_read_fail(L, s, "\"%s\": unknown key type", name);
+}
+
 int
-conf_read_keys(struct loader *L, const config_setting_t *grp,
-    const char *const *allowed, const char *where)
+conf_read_members(struct loader *L, const config_setting_t *grp,
+    const char *prefix)
 {
 	int i, n = config_setting_length(grp);
+	char where[128];
 
 	for (i = 0; i < n; i++) {
 		const config_setting_t *s = config_setting_get_elem(grp,
 		    (unsigned)i);
 		const char *name = config_setting_name(s);
-		const char *const *k;
+		const struct conf_key *k = name != NULL ?
+		    conf_keys_member(prefix, name) : NULL;
 
-		for (k = allowed; *k; k++)
-			if (name != NULL && strcmp(name, *k) == 0)
-				break;
-		if (*k == NULL)
+		if (k == NULL) {
+			conf_read_place(prefix, where, sizeof(where));
 			return conf_read_fail(L, s, "unknown key \"%s\" in %s",
 			    name ? name : "?", where);
+		}
+		if (conf_read_check(L, s, k) != 0)
+			return -1;
 	}
 	return 0;
 }
 
-/* Returns 1 if set (value in *out, newly allocated), 0 if absent, -1. */
+const config_setting_t *
+conf_read_get(const config_setting_t *grp, const char *path)
+{
+	const char *dot = strrchr(path, '.');
+
+	if (grp == NULL)
+		return NULL;
+	return config_setting_get_member(grp, dot != NULL ? dot + 1 : path);
+}
+
+/*
+ * The table key at path, which must be of type t (else the loader asks
+ * for a key the table does not declare so: a bug, reported as an error),
+ * and its setting in grp (NULL when absent) in *s.
+ */
+static const struct conf_key *
+conf_read_key(struct loader *L, const config_setting_t *grp, const char *path,
+    enum conf_key_type t, const config_setting_t **s)
+{
+	const struct conf_key *k = conf_keys_find(path);
+
+	if (k == NULL || k->type != t) {
+		conf_read_fail(L, grp, "internal error: the key table has no "
+		    "%s key %s", conf_keys_type_name(t), path);
+		return NULL;
+	}
+	*s = conf_read_get(grp, path);
+	return k;
+}
+
+/* An absent key's default for an int-like *out; -1 if it is unreadable. */
+static int
+conf_read_default(struct loader *L, const config_setting_t *grp,
+    const struct conf_key *k, int *out)
+{
+	long v;
+
+	if (k->dflt == NULL)
+		return 0;
+	if (conf_keys_default_int(k, &v) != 0)
+		return conf_read_fail(L, grp, "internal error: bad default "
+		    "\"%s\" for %s", k->dflt, k->path);
+	*out = (int)v;
+	return 0;
+}
+
 int
-conf_read_str(struct loader *L, const config_setting_t *grp, const char *key,
+conf_read_str(struct loader *L, const config_setting_t *grp, const char *path,
     char **out)
 {
-	const config_setting_t *s = config_setting_get_member(grp, key);
-	char *v;
+	const config_setting_t *s;
+	const struct conf_key *k = conf_read_key(L, grp, path, CONF_KEY_STRING,
+	    &s);
+	const char *v;
+	char *copy;
 
-	if (s == NULL)
-		return 0;
-	if (config_setting_type(s) != CONFIG_TYPE_STRING)
-		return conf_read_fail(L, s, "\"%s\" must be a string", key);
-	v = strdup(config_setting_get_string(s));
+	if (k == NULL)
+		return -1;
+	v = s != NULL ? config_setting_get_string(s) : k->dflt;
 	if (v == NULL)
-		return conf_read_nomem(L, s);
+		return 0;
+	if ((copy = strdup(v)) == NULL)
+		return conf_read_nomem(L, s != NULL ? s : grp);
 	free(*out);
-	*out = v;
-	return 1;
+	*out = copy;
+	return s != NULL;
 }
 
-int
-conf_read_bool(struct loader *L, const config_setting_t *grp, const char *key,
-    int *out)
+/*
+ * A BOOL, INT or MODE key as an int: the value, which conf_read_members
+ * has checked (an INT within [min, max] fits an int), or the default (a
+ * mode without one: -1).
+ */
+static int
+conf_read_number(struct loader *L, const config_setting_t *grp,
+    const char *path, enum conf_key_type t, int *out)
 {
-	const config_setting_t *s = config_setting_get_member(grp, key);
-
-	if (s == NULL)
-		return 0;
-	if (config_setting_type(s) != CONFIG_TYPE_BOOL)
-		return conf_read_fail(L, s, "\"%s\" must be true or false", key);
-	*out = config_setting_get_bool(s);
-	return 1;
-}
-
-int
-conf_read_int(struct loader *L, const config_setting_t *grp, const char *key,
-    long lo, long hi, int *out)
-{
-	const config_setting_t *s = config_setting_get_member(grp, key);
-	long long v;
-
-	if (s == NULL)
-		return 0;
-	if (config_setting_type(s) == CONFIG_TYPE_INT)
-		v = config_setting_get_int(s);
-	else if (config_setting_type(s) == CONFIG_TYPE_INT64)
-		v = config_setting_get_int64(s);
-	else
-		return conf_read_fail(L, s, "\"%s\" must be an integer", key);
-	if (v < lo || v > hi)
-		return conf_read_fail(L, s, "\"%s\" must be between %ld and %ld", key,
-		    lo, hi);
-	*out = (int)v;
-	return 1;
-}
-
-int
-conf_read_mode(struct loader *L, const config_setting_t *grp, const char *key,
-    int *out)
-{
-	char *v = NULL, *end;
+	const config_setting_t *s;
+	const struct conf_key *k = conf_read_key(L, grp, path, t, &s);
 	long m;
-	int rc = conf_read_str(L, grp, key, &v);
 
-	if (rc <= 0)
-		return rc;
-	m = strtol(v, &end, 8);
-	if (*v == '\0' || *end != '\0' || m < 0 || m > 0777) {
-		free(v);
-		return conf_read_fail(L, config_setting_get_member(grp, key),
-		    "\"%s\" must be an octal mode such as \"0660\"", key);
+	if (k == NULL)
+		return -1;
+	if (s == NULL) {
+		if (t == CONF_KEY_MODE)
+			*out = -1;
+		return conf_read_default(L, grp, k, out);
 	}
-	free(v);
-	*out = (int)m;
+	if (t == CONF_KEY_BOOL)
+		*out = config_setting_get_bool(s);
+	else if (t == CONF_KEY_INT)
+		*out = config_setting_type(s) == CONFIG_TYPE_INT ?
+		    config_setting_get_int(s) :
+		    (int)config_setting_get_int64(s);
+	else if (conf_read_octal(k, config_setting_get_string(s), &m) == 0)
+		*out = (int)m;
+	else
+		return conf_read_fail(L, s, "\"%s\" must be an octal mode "
+		    "such as \"0660\"", conf_keys_name(k));
 	return 1;
 }
 
-/* Calls fn for each string of an array or list; 0 if absent. */
 int
-conf_read_strlist(struct loader *L, const config_setting_t *grp, const char *key,
-    conf_item_fn fn, void *arg)
+conf_read_bool(struct loader *L, const config_setting_t *grp, const char *path,
+    int *out)
 {
-	const config_setting_t *s = config_setting_get_member(grp, key);
+	return conf_read_number(L, grp, path, CONF_KEY_BOOL, out);
+}
+
+int
+conf_read_int(struct loader *L, const config_setting_t *grp, const char *path,
+    int *out)
+{
+	return conf_read_number(L, grp, path, CONF_KEY_INT, out);
+}
+
+int
+conf_read_mode(struct loader *L, const config_setting_t *grp, const char *path,
+    int *out)
+{
+	return conf_read_number(L, grp, path, CONF_KEY_MODE, out);
+}
+
+int
+conf_read_strlist(struct loader *L, const config_setting_t *grp,
+    const char *path, conf_item_fn fn, void *arg)
+{
+	const config_setting_t *s;
+	const struct conf_key *k = conf_read_key(L, grp, path, CONF_KEY_LIST,
+	    &s);
+	char word[256];
+	size_t w;
 	int i, n;
 
-	if (s == NULL)
+	if (k == NULL)
+		return -1;
+	if (s == NULL) {
+		for (w = 0; conf_keys_default_word(k, w, word,
+		    sizeof(word)) == 0; w++)
+			if (fn(L, grp, word, arg) != 0)
+				return -1;
 		return 0;
-	if (config_setting_type(s) != CONFIG_TYPE_ARRAY &&
-	    config_setting_type(s) != CONFIG_TYPE_LIST)
-		return conf_read_fail(L, s, "\"%s\" must be a list of strings, "
-		    "such as [ \"a\", \"b\" ]", key);
+	}
 	n = config_setting_length(s);
 	for (i = 0; i < n; i++) {
 		const config_setting_t *e = config_setting_get_elem(s,
 		    (unsigned)i);
 
-		if (config_setting_type(e) != CONFIG_TYPE_STRING)
-			return conf_read_fail(L, e, "\"%s\" must hold strings only", key);
 		if (fn(L, e, config_setting_get_string(e), arg) != 0)
 			return -1;
 	}
@@ -286,22 +447,31 @@ conf_read_strlist(struct loader *L, const config_setting_t *grp, const char *key
 }
 
 const config_setting_t *
-conf_read_group(struct loader *L, const config_setting_t *grp, const char *key,
-    const char *const *allowed, int *rc)
+conf_read_group(struct loader *L, const config_setting_t *grp,
+    const char *path, int *rc)
 {
-	const config_setting_t *s = config_setting_get_member(grp, key);
+	const config_setting_t *s;
 
 	*rc = 0;
-	if (s == NULL)
-		return NULL;
-	if (config_setting_type(s) != CONFIG_TYPE_GROUP) {
-		*rc = conf_read_fail(L, s, "\"%s\" must be a group { ... }", key);
-		return NULL;
-	}
-	if (conf_read_keys(L, s, allowed, key) != 0) {
+	if (conf_read_key(L, grp, path, CONF_KEY_GROUP, &s) == NULL)
 		*rc = -1;
-		return NULL;
-	}
-	return s;
+	else if (s != NULL && conf_read_members(L, s, path) != 0)
+		*rc = -1;
+	return *rc == 0 ? s : NULL;
 }
 
+const config_setting_t *
+conf_read_entry(struct loader *L, const config_setting_t *list,
+    const char *path, int i)
+{
+	const config_setting_t *e = config_setting_get_elem(list, (unsigned)i);
+	char prefix[128];
+
+	snprintf(prefix, sizeof(prefix), "%s[]", path);
+	if (e == NULL) {
+		conf_read_fail(L, list, "internal error: %s has no entry %d",
+		    path, i);
+		return NULL;
+	}
+	return conf_read_members(L, e, prefix) == 0 ? e : NULL;
+}

@@ -1,6 +1,7 @@
 /*
  * ctl: the control socket server and its commands (reload, stats,
- * status, pop). One line in, an answer out, then the connection is closed.
+ * status, pop), which ctlproto parses and checks; here they are run.
+ * One line in, an answer out, then the connection is closed.
  * Reads are bounded in size and time: a client that sends garbage or
  * nothing loses its connection, and the daemon carries on.
  */
@@ -81,34 +82,43 @@ ctl_status(FILE *out)
 void
 ctl_handle(char *line, FILE *out)
 {
-	char *argv[CTL_ARGS_MAX], msg[CONF_ERRLEN];
-	int argc = ctlproto_split(line, argv);
+	struct ctlproto_request req;
+	char msg[CONF_ERRLEN];
+	int rc = 0, removed;
 
-	if (argc < 0) {
-		fprintf(out, "error: malformed command line\n");
+	if (ctlproto_parse(line, &req, msg, sizeof(msg)) != 0) {
+		fprintf(out, "error: %s\n", msg);
 		return;
 	}
-	if (strcmp(argv[0], "reload") == 0 && argc == 1) {
-		if (reload_run(msg, sizeof(msg)) == 0)
-			fprintf(out, "%s\nok\n", msg);
-		else
-			fprintf(out, "error: %s\n", msg);
-	} else if (strcmp(argv[0], "stats") == 0 && argc == 1) {
-		stats_print(out, 0);
-		fprintf(out, "ok\n");
-	} else if (strcmp(argv[0], "stats") == 0 && argc == 2 &&
-	    strcmp(argv[1], "--prometheus") == 0) {
-		stats_print(out, 1);
-		fprintf(out, "ok\n");
-	} else if (strcmp(argv[0], "status") == 0 && argc == 1) {
+	switch (req.cmd) {
+	case CTLPROTO_RELOAD:
+		if ((rc = reload_run(msg, sizeof(msg))) == 0)
+			fprintf(out, "%s\n", msg);
+		break;
+	case CTLPROTO_STATS:
+		stats_print(out, req.prometheus);
+		break;
+	case CTLPROTO_STATUS:
 		ctl_status(out);
+		break;
+	case CTLPROTO_POP_ADD:
+		rc = pop_record(&req.addr, req.user, "relayctl", msg,
+		    sizeof(msg));
+		break;
+	case CTLPROTO_POP_DEL:
+		if ((rc = pop_remove(&req.addr, &removed, msg,
+		    sizeof(msg))) == 0)
+			fprintf(out, "%s %s\n", removed ? "removed" : "absent",
+			    req.ip);
+		break;
+	case CTLPROTO_POP_LIST:
+		rc = pop_list(out, msg, sizeof(msg));
+		break;
+	}
+	if (rc == 0)
 		fprintf(out, "ok\n");
-	} else if (strcmp(argv[0], "pop") == 0) {
-		pop_ctl(argc, argv, out);
-	} else
-		fprintf(out, "error: unknown command or wrong arguments "
-		    "(reload, stats [--prometheus], status, pop add IP [USER] "
-		    "| pop del IP | pop list)\n");
+	else
+		fprintf(out, "error: %s\n", msg);
 }
 
 /*

@@ -25,18 +25,20 @@
 static void
 relayctl_usage(FILE *f)
 {
+	const char *help;
+	char form[128];
+	size_t i;
+
+	fprintf(f, "usage: relayctl [-s SOCKET] [-c FILE] command\n"
+	    "commands:\n");
+	/* the daemon's commands, from the grammar they are parsed by */
+	for (i = 0; (help = ctlproto_command(i, form, sizeof(form))) != NULL;
+	    i++)
+		fprintf(f, "  %-22s %s\n", form, help);
 	fprintf(f,
-	    "usage: relayctl [-s SOCKET] [-c FILE] command\n"
-	    "commands:\n"
-	    "  reload                 reload the daemon's config file\n"
-	    "  stats [--prometheus]   counters, one \"name value\" per line\n"
-	    "  status                 version, uptime, config, listeners\n"
 	    "  pw [-s SCHEME]         read a password, print its config string\n"
 	    "                         (SCRAM-SHA-256 default; SHA512-CRYPT,\n"
 	    "                         BLF-CRYPT, CRYPT, PLAIN)\n"
-	    "  pop add IP [USER]      let IP relay as after a POP3 login now\n"
-	    "  pop del IP             forget the POP3 login of IP\n"
-	    "  pop list               the logins still within pop.window\n"
 	    "SOCKET is unix:/path, local:/path or /path; without -s, the "
 	    "\"control\"\nkey of FILE (default %s) or %s.\n", CONF_DEFAULT_PATH,
 	    RELAYCTL_DEFAULT_SOCKET);
@@ -163,19 +165,26 @@ relayctl_line(int argc, char **argv, char *buf, size_t len)
 	return 0;
 }
 
+/*
+ * Check the command line as the daemon will, before connecting: a line
+ * it would refuse is a usage error (EX_USAGE), or, for an argument of
+ * the wrong form, the daemon's own error (exit 1).
+ */
 static int
-relayctl_known(int argc, char **argv)
+relayctl_check(const char *line)
 {
-	if (strcmp(argv[0], "reload") == 0 || strcmp(argv[0], "status") == 0)
-		return argc == 1;
-	if (strcmp(argv[0], "stats") == 0)
-		return argc == 1 || (argc == 2 &&
-		    strcmp(argv[1], "--prometheus") == 0);
-	if (strcmp(argv[0], "pop") == 0 && argc >= 2)
-		return (strcmp(argv[1], "list") == 0 && argc == 2) ||
-		    (strcmp(argv[1], "del") == 0 && argc == 3) ||
-		    (strcmp(argv[1], "add") == 0 && (argc == 3 || argc == 4));
-	return 0;
+	struct ctlproto_request req;
+	char copy[CTL_LINE_MAX], err[CTL_LINE_MAX + 64];
+
+	snprintf(copy, sizeof(copy), "%s", line);
+	if (ctlproto_parse(copy, &req, err, sizeof(err)) == 0)
+		return EX_OK;
+	if (req.fault == CTLPROTO_FAULT_ARG) {
+		fprintf(stderr, "relayctl: %s\n", err);
+		return 1;
+	}
+	relayctl_usage(stderr);
+	return EX_USAGE;
 }
 
 /* Read one line without its newline; echo off on a terminal. */
@@ -257,7 +266,7 @@ main(int argc, char **argv)
 	const char *sock = NULL, *file = CONF_DEFAULT_PATH;
 	char buf[CTL_LINE_MAX], line[CTL_LINE_MAX], err[256];
 	struct sockspec s;
-	int opt;
+	int opt, rc;
 
 	/* "+": options after the command belong to the command. */
 	while ((opt = getopt(argc, argv, "+s:c:h")) != -1) {
@@ -279,11 +288,12 @@ main(int argc, char **argv)
 	argv += optind;
 	if (argc > 0 && strcmp(argv[0], "pw") == 0)
 		return relayctl_pw(argc, argv);
-	if (argc == 0 || !relayctl_known(argc, argv) ||
-	    relayctl_line(argc, argv, line, sizeof(line)) != 0) {
+	if (argc == 0 || relayctl_line(argc, argv, line, sizeof(line)) != 0) {
 		relayctl_usage(stderr);
 		return EX_USAGE;
 	}
+	if ((rc = relayctl_check(line)) != EX_OK)
+		return rc;
 	if (sock == NULL)
 		sock = relayctl_socket_from(file, buf, sizeof(buf));
 	if (sock == NULL)

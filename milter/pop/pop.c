@@ -77,14 +77,35 @@ pop_open(const struct conf *c, char *err, size_t errlen)
 	return 0;
 }
 
+/* Why there is no store to use, in err. Returns -1. */
 static int
-pop_window(void)
+pop_no_store(char *err, size_t errlen)
+{
+	snprintf(err, errlen, "no POP login store is open (no listener "
+	    "enables pop_before_smtp)");
+	return -1;
+}
+
+/*
+ * pop.window and pop.protocols of the running config, which a reload may
+ * change (the defaults are the key table's, applied by the loader).
+ * Returns 0, or -1 with err filled (err may be NULL) when no config
+ * runs: past the end, nothing is recorded.
+ */
+static int
+pop_settings(int *window, int *protocols, char *err, size_t errlen)
 {
 	struct conf *c = conf_current();
-	int w = c != NULL ? c->pop_window : 300;
 
+	if (c == NULL) {
+		if (err != NULL)
+			snprintf(err, errlen, "no configuration is running");
+		return -1;
+	}
+	*window = c->pop_window;
+	*protocols = c->pop_protocols;
 	conf_unref(c);
-	return w;
+	return 0;
 }
 
 /* Store and log one login, kept for window seconds. */
@@ -95,11 +116,8 @@ pop_record_for(const struct netaddr *a, const char *user, const char *source,
 	struct popstore *st = pop_store();
 	char ip[64], u[POPLOG_USER_MAX * 4];
 
-	if (st == NULL) {
-		snprintf(err, errlen, "no POP login store is open (no listener "
-		    "enables pop_before_smtp)");
-		return -1;
-	}
+	if (st == NULL)
+		return pop_no_store(err, errlen);
 	if (popstore_add(st, a, user, time(NULL), window, err, errlen) != 0)
 		return -1;
 	stats_inc(STATS_POP_LOGINS);
@@ -114,7 +132,13 @@ int
 pop_record(const struct netaddr *a, const char *user, const char *source,
     char *err, size_t errlen)
 {
-	return pop_record_for(a, user, source, pop_window(), err, errlen);
+	int window, protocols;
+
+	if (pop_store() == NULL)
+		return pop_no_store(err, errlen);
+	if (pop_settings(&window, &protocols, err, errlen) != 0)
+		return -1;
+	return pop_record_for(a, user, source, window, err, errlen);
 }
 
 /*
@@ -143,7 +167,7 @@ static void *
 pop_purge_thread(void *arg)
 {
 	struct timespec ts;
-	int n;
+	int n, window, protocols;
 
 	(void)arg;
 	pthread_mutex_lock(&pop_lock);
@@ -154,7 +178,8 @@ pop_purge_thread(void *arg)
 		if (pop_stopping)
 			break;
 		pthread_mutex_unlock(&pop_lock);
-		n = popstore_purge(pop_store(), time(NULL), pop_window());
+		n = pop_settings(&window, &protocols, NULL, 0) != 0 ? 0 :
+		    popstore_purge(pop_store(), time(NULL), window);
 		if (n > 0)
 			log_msg(LOG_DEBUG, "pop store: %d expired logins purged",
 			    n);
@@ -228,75 +253,32 @@ pop_list_one(void *arg, const struct popstore_entry *e)
 	return 0;
 }
 
-/* The user name given to "pop add": printable, bounded. */
-static int
-pop_user_ok(const char *u)
-{
-	size_t n = strlen(u);
-
-	return n > 0 && n < POPLOG_USER_MAX && strpbrk(u, "\"\\") == NULL;
-}
-
-static int
-pop_ctl_usage_ok(int argc, char **argv)
-{
-	if (argc == 2)
-		return strcmp(argv[1], "list") == 0;
-	if (argc == 3 && strcmp(argv[1], "del") == 0)
-		return 1;
-	return (argc == 3 || argc == 4) && strcmp(argv[1], "add") == 0;
-}
-
-/* "pop add IP [USER]" and "pop del IP": 0, or -1 with err. */
-static int
-pop_ctl_addr(struct popstore *st, int argc, char **argv, FILE *out,
-    char *err, size_t errlen)
-{
-	struct netaddr a;
-	int rc;
-
-	if (netaddr_parse(argv[2], &a) != 0) {
-		snprintf(err, errlen, "%s: not an IP address", argv[2]);
-		return -1;
-	}
-	if (argv[1][0] == 'a') {
-		if (argc == 4 && !pop_user_ok(argv[3])) {
-			snprintf(err, errlen, "bad user name");
-			return -1;
-		}
-		return pop_record(&a, argc == 4 ? argv[3] : NULL, "relayctl",
-		    err, errlen);
-	}
-	rc = popstore_del(st, &a, err, errlen);
-	if (rc >= 0)
-		fprintf(out, "%s %s\n", rc ? "removed" : "absent", argv[2]);
-	return rc < 0 ? -1 : 0;
-}
-
-void
-pop_ctl(int argc, char **argv, FILE *out)
+int
+pop_list(FILE *out, char *err, size_t errlen)
 {
 	struct popstore *st = pop_store();
-	char err[512];
+	int window, protocols;
+
+	if (st == NULL)
+		return pop_no_store(err, errlen);
+	if (pop_settings(&window, &protocols, err, errlen) != 0)
+		return -1;
+	/* popstore_list counts what it listed: only -1 is an error. */
+	return popstore_list(st, time(NULL), window, pop_list_one, out, err,
+	    errlen) < 0 ? -1 : 0;
+}
+
+int
+pop_remove(const struct netaddr *a, int *removed, char *err, size_t errlen)
+{
+	struct popstore *st = pop_store();
 	int rc;
 
-	if (!pop_ctl_usage_ok(argc, argv)) {
-		fprintf(out, "error: usage: pop add IP [USER] | pop del IP | "
-		    "pop list\n");
-		return;
-	}
-	if (st == NULL) {
-		fprintf(out, "error: no POP login store is open (no listener "
-		    "enables pop_before_smtp)\n");
-		return;
-	}
-	if (strcmp(argv[1], "list") == 0)
-		rc = popstore_list(st, time(NULL), pop_window(), pop_list_one,
-		    out, err, sizeof(err));
-	else
-		rc = pop_ctl_addr(st, argc, argv, out, err, sizeof(err));
+	if (st == NULL)
+		return pop_no_store(err, errlen);
+	rc = popstore_del(st, a, err, errlen);
 	if (rc < 0)
-		fprintf(out, "error: %s\n", err);
-	else
-		fprintf(out, "ok\n");
+		return -1;
+	*removed = rc;
+	return 0;
 }

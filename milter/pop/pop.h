@@ -1,8 +1,8 @@
 /*
  * pop: POP-before-SMTP in the running daemon. It owns the login store
  * (opened at start when some listener enables pop_before_smtp), the log
- * follower threads that feed it, the purge of expired logins, and the
- * "pop" commands of the control socket.
+ * follower threads that feed it, the purge of expired logins, and what
+ * the "pop" commands of the control socket do (ctl.c parses them).
  */
 #ifndef RELAYMILTER_POP_H
 #define RELAYMILTER_POP_H
@@ -57,10 +57,17 @@ int pop_record(const struct netaddr *a, const char *user, const char *source,
     char *err, size_t errlen);
 
 /*
- * pop_ctl -- the control command "pop add IP [USER]", "pop del IP" or
- * "pop list" (argv[0] is "pop"); writes output lines and "ok" or
- * "error: ..." to out. Thread-safe.
+ * pop_list -- "pop list": write the logins still within pop.window to
+ * out, one "client user=... age=..." line each. Returns 0, or -1 with a
+ * message in err (no store, a store error). Thread-safe.
  */
-void pop_ctl(int argc, char **argv, FILE *out);
+int pop_list(FILE *out, char *err, size_t errlen);
+
+/*
+ * pop_remove -- "pop del": forget the login of a; *removed says whether
+ * there was one. Returns 0, or -1 with a message in err. Thread-safe.
+ */
+int pop_remove(const struct netaddr *a, int *removed, char *err,
+    size_t errlen);
 
 #endif

@@ -1,16 +1,20 @@
 /*
  * fuzz_ctlproto: the control socket's command splitter (ctlproto_split)
- * and the socket parser (sockspec) on one line: the bytes up to the
- * first NUL, capped at CTL_LINE_MAX, in an exact-size heap block.
- * Checked against an independent reading of the line: -1 exactly when
- * the line (after its trailing CR/LF) holds a control character other
- * than TAB or DEL, has no word, or more than CTL_ARGS_MAX words;
- * otherwise the count and the words themselves match, every word is
- * non-empty, lies inside the line, and holds no blank or control
- * character; argv slots past the count are untouched. The line is also read as a socket (sockspec_parse, every
- * form accepted, as relayctl -s and the config read them): on success a
- * unix path is absolute, shorter than SOCKSPEC_PATH_MAX and the tail of
- * the line, an inet port is 1 to 65535 and its host is not empty;
+ * and parser (ctlproto_parse), and the socket parser (sockspec), on one
+ * line: the bytes up to the first NUL, capped at CTL_LINE_MAX, in an
+ * exact-size heap block. Checked against an independent reading of the
+ * line: -1 exactly when the line (after its trailing CR/LF) holds a
+ * control character other than TAB or DEL, has no word, or more than
+ * CTL_ARGS_MAX words; otherwise the count and the words themselves
+ * match, every word is non-empty, lies inside the line, and holds no
+ * blank or control character; argv slots past the count are untouched.
+ * ctlproto_parse, on the same line, is refused as malformed exactly when
+ * the split fails; a parsed request names a command of the grammar, its
+ * ip and user lie inside the line; a refused one has a fault and an
+ * answer. The line is also read as a socket (sockspec_parse, every form
+ * accepted, as relayctl -s and the config read them): on success a unix
+ * path is absolute, shorter than SOCKSPEC_PATH_MAX and the tail of the
+ * line, an inet port is 1 to 65535 and its host is not empty;
  * sockspec_format of it parses back to the same; on failure there is a
  * message.
  */
@@ -92,6 +96,35 @@ check_sockspec(const char *line, size_t n)
 	    strcmp(again.path, s.path) == 0 && strcmp(again.host, s.host) == 0);
 }
 
+/* ctlproto_parse on a copy of orig (n bytes), whose split gave want. */
+static void
+check_parse(const char *orig, size_t n, int want)
+{
+	struct ctlproto_request req;
+	char *line = malloc(n + 1), err[512] = "";
+	int rc;
+
+	if (line == NULL)
+		return;
+	memcpy(line, orig, n + 1);
+	rc = ctlproto_parse(line, &req, err, sizeof(err));
+	CHECK((want < 0) == (req.fault == CTLPROTO_FAULT_MALFORMED));
+	if (rc == 0) {
+		CHECK(req.fault == CTLPROTO_FAULT_NONE);
+		CHECK(req.cmd >= CTLPROTO_RELOAD &&
+		    req.cmd <= CTLPROTO_POP_LIST);
+		CHECK((req.ip != NULL) == (req.cmd == CTLPROTO_POP_ADD ||
+		    req.cmd == CTLPROTO_POP_DEL));
+		CHECK(req.ip == NULL || (req.ip >= line && req.ip < line + n));
+		CHECK(req.user == NULL ||
+		    (req.user >= line && req.user < line + n));
+	} else {
+		CHECK(rc == -1 && req.fault != CTLPROTO_FAULT_NONE);
+		CHECK(err[0] != '\0');
+	}
+	free(line);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int
@@ -139,6 +172,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (; i <= CTL_ARGS_MAX; i++)
 			CHECK(argv[i] == orig);
 	}
+	check_parse(orig, n, want);
 	free(line);
 	free(orig);
 	return 0;
