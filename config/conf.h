@@ -118,7 +118,8 @@ struct conf {
 	char		**auth_mechanisms;
 	size_t		 auth_nmechanisms;
 	int		 auth_failure_delay;
-	int		 auth_max_failures;	/* per rip, 0: no throttling */
+	int		 auth_max_failures;	/* per client network, 0: off */
+	int		 auth_user_max_failures; /* per name, then slowed; 0: off */
 	int		 auth_failure_window;	/* seconds */
 	struct domset	 auth_realms;
 

@@ -69,6 +69,7 @@ const struct conf_key conf_keys[] = {
 	/* below 10 s: Postfix gives up on the auth server at 10 */
 	{ "auth.failure_delay", CONF_KEY_INT, "2", 0, 9 },
 	{ "auth.max_failures", CONF_KEY_INT, "10", 0, 1000000 },
+	{ "auth.user_max_failures", CONF_KEY_INT, "30", 0, 1000000 },
 	{ "auth.failure_window", CONF_KEY_INT, "300", 1, 86400 },
 	{ "auth.realms", CONF_KEY_LIST, NULL, 0, 0 },
 	/* pop */

@@ -502,6 +502,8 @@ load_auth(struct loader *L, const config_setting_t *root)
 	    &c->auth_failure_delay) < 0 ||
 	    conf_read_int(L, g, "auth.max_failures",
 	    &c->auth_max_failures) < 0 ||
+	    conf_read_int(L, g, "auth.user_max_failures",
+	    &c->auth_user_max_failures) < 0 ||
 	    conf_read_int(L, g, "auth.failure_window",
 	    &c->auth_failure_window) < 0 ||
 	    load_domains(L, g, "auth.realms", "auth.realms", &c->auth_realms,

@@ -12,35 +12,18 @@
 #include <string.h>
 
 #include "authcap.h"
-#include "netset.h"
+#include "throttle.h"
 
 #define AUTHCAP_BUCKETS	256
 
 struct authcap_entry {
 	struct authcap_entry *next;
 	int		 count;
-	char		 key[AUTHCAP_KEY_MAX];
+	char		 key[THROTTLE_KEY_MAX];
 };
 
 static pthread_mutex_t authcap_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct authcap_entry *authcap_table[AUTHCAP_BUCKETS];
-
-int
-authcap_key(const char *rip, char *key, size_t len)
-{
-	struct netaddr a;
-	char buf[64];
-
-	if (rip == NULL || *rip == '\0' || netaddr_parse(rip, &a) != 0)
-		return -1;
-	if (a.family == AF_INET6) {
-		memset(a.a + 8, 0, 8);
-		snprintf(key, len, "%s/64", netaddr_format(&a, buf,
-		    sizeof(buf)));
-	} else
-		netaddr_format(&a, key, len);
-	return 0;
-}
 
 static unsigned
 authcap_hash(const char *key)
@@ -67,10 +50,10 @@ int
 authcap_enter(const char *rip)
 {
 	struct authcap_entry **pp, *e;
-	char key[AUTHCAP_KEY_MAX];
+	char key[THROTTLE_KEY_MAX];
 	int rc = 1;
 
-	if (authcap_key(rip, key, sizeof(key)) != 0)
+	if (throttle_client_key(rip, key, sizeof(key)) != 0)
 		return 0;
 	pthread_mutex_lock(&authcap_lock);
 	pp = authcap_find(key);
@@ -95,9 +78,9 @@ void
 authcap_leave(const char *rip)
 {
 	struct authcap_entry **pp, *e;
-	char key[AUTHCAP_KEY_MAX];
+	char key[THROTTLE_KEY_MAX];
 
-	if (authcap_key(rip, key, sizeof(key)) != 0)
+	if (throttle_client_key(rip, key, sizeof(key)) != 0)
 		return;
 	pthread_mutex_lock(&authcap_lock);
 	pp = authcap_find(key);

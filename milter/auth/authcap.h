@@ -1,7 +1,8 @@
 /*
  * authcap: a cap on the exchanges one client network has open at once
- * on the auth services (an IPv4 address, or an IPv6 /64: a client picks
- * any address inside its /64), so one client cannot take every slot.
+ * on the auth services (throttle_client_key: an IPv4 address, or an IPv6
+ * /64, as a client picks any address inside its /64), so one client
+ * cannot take every slot.
  */
 #ifndef RELAYMILTER_AUTHCAP_H
 #define RELAYMILTER_AUTHCAP_H
@@ -9,14 +10,6 @@
 #include <stddef.h>
 
 #define AUTHCAP_PER_CLIENT	8	/* open exchanges per client network */
-#define AUTHCAP_KEY_MAX		64
-
-/*
- * authcap_key -- the client network of the address rip, as text
- * ("192.0.2.1", "2001:db8:1:2::/64"), into key (AUTHCAP_KEY_MAX bytes).
- * Returns 0, or -1 if rip is NULL, empty or not an address. Pure.
- */
-int authcap_key(const char *rip, char *key, size_t len);
 
 /*
  * authcap_enter -- count one more open exchange for rip's network.

@@ -63,8 +63,8 @@ authd_send(struct authd_conn *ac, const char *fmt, ...)
 
 /* A FAIL answer, sent after c's failure delay by the answer queue. */
 static int
-authd_fail(struct authd_conn *ac, const struct conf *c, unsigned long id,
-    const char *reason)
+authd_fail(struct authd_conn *ac, const struct conf *c, const char *user,
+    unsigned long id, const char *reason)
 {
 	char line[AUTHPROTO_LINE_MAX];
 	int n = snprintf(line, sizeof(line), "FAIL\t%lu\treason=%s\n", id,
@@ -72,7 +72,7 @@ authd_fail(struct authd_conn *ac, const struct conf *c, unsigned long id,
 
 	if (n < 0 || (size_t)n >= sizeof(line))
 		return -1;
-	return authsvc_fail_reply(c, ac->fd, line, (size_t)n);
+	return authsvc_fail_reply(c, user, ac->fd, line, (size_t)n);
 }
 
 /* Read the next line; 1 when one is ready, 0 at EOF/error, -1 overlong. */
@@ -174,7 +174,8 @@ authd_outcome(struct authd_conn *ac, struct authd_open *o,
 	} else {
 		authsvc_failed(o->conf, "dovecot", saslsrv_user(o->ss),
 		    saslsrv_mech(o->ss), o->rip, "wrong credentials");
-		sent = authd_fail(ac, o->conf, o->id, "Authentication failed");
+		sent = authd_fail(ac, o->conf, saslsrv_user(o->ss), o->id,
+		    "Authentication failed");
 	}
 	authd_close_open(o);
 	return sent;
@@ -192,16 +193,16 @@ authd_auth(struct authd_conn *ac, const struct authproto_req *rq)
 	if (c == NULL)
 		return -1;
 	if (authsvc_blocked(c, "dovecot", NULL, rq->mech, rq->rip)) {
-		sent = authd_fail(ac, c, rq->id, "Too many failures, try again "
-		    "later");
+		sent = authd_fail(ac, c, NULL, rq->id, "Too many failures, "
+		    "try again later");
 		conf_unref(c);
 		return sent;
 	}
 	if ((capped = authcap_enter(rq->rip)) < 0) {
 		authsvc_failed(c, "dovecot", NULL, rq->mech, rq->rip,
 		    "too many exchanges open from this client");
-		sent = authd_fail(ac, c, rq->id, "Too many requests, try again "
-		    "later");
+		sent = authd_fail(ac, c, NULL, rq->id, "Too many requests, "
+		    "try again later");
 		conf_unref(c);
 		return sent;
 	}
@@ -214,8 +215,8 @@ authd_auth(struct authd_conn *ac, const struct authproto_req *rq)
 	if (o->ss == NULL) {
 		authsvc_failed(c, "dovecot", NULL, rq->mech, rq->rip,
 		    "mechanism not offered");
-		sent = authd_fail(ac, c, rq->id, "Unsupported authentication "
-		    "mechanism");
+		sent = authd_fail(ac, c, NULL, rq->id, "Unsupported "
+		    "authentication mechanism");
 		authd_close_open(o);
 		return sent;
 	}

@@ -26,6 +26,7 @@
 #define AUTHSVC_DOVECOT_IDLE_S		3600
 #define AUTHSVC_SASLAUTHD_CLIENTS	128
 #define AUTHSVC_SASLAUTHD_TIMEOUT_S	10
+#define AUTHSVC_DELAY_MAX		9	/* Postfix waits 10 s */
 
 static int authsvc_dovecot_fd = -1, authsvc_saslauthd_fd = -1;
 static char authsvc_paths[2][SOCKSPEC_PATH_MAX];
@@ -123,14 +124,24 @@ authsvc_failed(const struct conf *c, const char *proto, const char *user,
 {
 	stats_inc(STATS_AUTH_FAILURE);
 	authsvc_log(LOG_NOTICE, "failure", proto, user, mech, rip, why);
-	throttle_failed(rip, time(NULL), c->auth_failure_window);
+	throttle_failed(rip, user, time(NULL), c->auth_failure_window);
 }
 
 int
-authsvc_fail_reply(const struct conf *c, int fd, const void *line,
-    size_t len)
+authsvc_fail_reply(const struct conf *c, const char *user, int fd,
+    const void *line, size_t len)
 {
-	return authdelay_reply(fd, line, len, c->auth_failure_delay);
+	int delay = c->auth_failure_delay;
+
+	/*
+	 * A name guessed at from many addresses: its failures wait the
+	 * longest delay Postfix still waits for. The right password is
+	 * answered at once all the same.
+	 */
+	if (throttle_user_over(user, time(NULL), c->auth_user_max_failures,
+	    c->auth_failure_window))
+		delay = AUTHSVC_DELAY_MAX;
+	return authdelay_reply(fd, line, len, delay);
 }
 
 void

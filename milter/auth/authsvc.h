@@ -42,12 +42,14 @@ void authsvc_failed(const struct conf *c, const char *proto,
 
 /*
  * authsvc_fail_reply -- send the failure answer line (len bytes) on fd
- * after c's auth.failure_delay, without holding the caller: the answer
- * waits in a queue with a duplicate of fd. Returns 0, or -1 if it could
- * be neither sent nor queued (close the connection). Thread-safe.
+ * after c's auth.failure_delay (the longest delay, 9 s, when the name
+ * user, which may be NULL, is over auth.user_max_failures), without
+ * holding the caller: the answer waits in a queue with a duplicate of
+ * fd. Returns 0, or -1 if it could be neither sent nor queued (close the
+ * connection). Thread-safe.
  */
-int authsvc_fail_reply(const struct conf *c, int fd, const void *line,
-    size_t len);
+int authsvc_fail_reply(const struct conf *c, const char *user, int fd,
+    const void *line, size_t len);
 
 /* authsvc_succeeded -- log and count a successful authentication. */
 void authsvc_succeeded(const char *proto, const char *user,

@@ -81,13 +81,14 @@ saslauthd_reply(int fd, const char *msg)
 
 /* A NO answer, sent after c's failure delay by the answer queue. */
 static void
-saslauthd_fail(int fd, const struct conf *c, const char *msg)
+saslauthd_fail(int fd, const struct conf *c, const char *user,
+    const char *msg)
 {
 	unsigned char out[128];
 	size_t n = saslauthd_encode(msg, out);
 
 	/* Not queued (queue full): the connection closes unanswered. */
-	(void)authsvc_fail_reply(c, fd, out, n);
+	(void)authsvc_fail_reply(c, user, fd, out, n);
 }
 
 /* Read until four strings are in; a fifth sent with them is taken too. */
@@ -133,13 +134,13 @@ saslauthd_client(int fd, void *arg)
 		goto out;
 	saslauthd_user(r, user, sizeof(user));
 	if (authsvc_blocked(c, "saslauthd", user, "PLAIN", r->addr)) {
-		saslauthd_fail(fd, c, "NO too many failures");
+		saslauthd_fail(fd, c, user, "NO too many failures");
 		goto out;
 	}
 	if ((capped = authcap_enter(r->addr)) < 0) {
 		authsvc_failed(c, "saslauthd", user, "PLAIN", r->addr,
 		    "too many requests open from this client");
-		saslauthd_fail(fd, c, "NO too many requests");
+		saslauthd_fail(fd, c, user, "NO too many requests");
 		goto out;
 	}
 	u = saslsrv_check_password(c, user, r->password);
@@ -149,7 +150,7 @@ saslauthd_client(int fd, void *arg)
 	} else {
 		authsvc_failed(c, "saslauthd", user, "PLAIN", r->addr,
 		    "wrong credentials");
-		saslauthd_fail(fd, c, "NO authentication failed");
+		saslauthd_fail(fd, c, user, "NO authentication failed");
 	}
 	if (capped)
 		authcap_leave(r->addr);

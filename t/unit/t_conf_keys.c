@@ -299,6 +299,8 @@ static const struct {
 } int_fields[] = {
 	{ "auth.failure_delay", offsetof(struct conf, auth_failure_delay) },
 	{ "auth.max_failures", offsetof(struct conf, auth_max_failures) },
+	{ "auth.user_max_failures",
+	    offsetof(struct conf, auth_user_max_failures) },
 	{ "auth.failure_window", offsetof(struct conf, auth_failure_window) },
 	{ "pop.window", offsetof(struct conf, pop_window) },
 	{ "pop.ipv6_prefix", offsetof(struct conf, pop_ipv6_prefix) },

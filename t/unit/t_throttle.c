@@ -1,20 +1,20 @@
 /*
- * t_throttle: counting SMTP AUTH failures per client address, as
- * relaymilter.conf(5), auth.max_failures, says: once an address has
- * failed max times within the window it is blocked until the window
- * ends; the window starts at its first failure and later failures do not
- * extend it; max 0 turns the limit off; no address, nothing throttled;
- * addresses are told apart as strings; the table has 4096 slots and a
- * new address may take the slot of another. Every call is given its
- * time, so the rows say the clock; threads failing at once lose no
- * count.
+ * t_throttle: counting SMTP AUTH failures per client network and per
+ * name, as relaymilter.conf(5), auth.max_failures and
+ * auth.user_max_failures, say: once a client network (an IPv4 address,
+ * IPv4-mapped IPv6 folded; an IPv6 /64) has failed max times within the
+ * window it is blocked until the window ends; the window starts at its
+ * first failure and later failures do not extend it; max 0 turns the
+ * limit off; no address, no client count (the name still counts); a
+ * full table (4096 entries) gives way by least recent failure, never by
+ * a shared slot. Every call is given its time, so the rows say the
+ * clock; threads failing at once lose no count.
  */
 #include "unit_fixture.h"
 
-#include "strmap.h"
 #include "throttle.h"
 
-#define SLOTS	4096		/* relaymilter.conf(5), auth.max_failures */
+#define ENTRIES	4096		/* THROTTLE_ENTRIES */
 #define THREADS	8
 #define PER_THREAD 1000
 
@@ -61,8 +61,16 @@ static const struct step steps[] = {
 	{ 'f', A, 1200, 0, 60, 5, NULL },
 	{ 'b', A, 1200, 3, 60, 1, "192.0.2.1 failed five times: blocked" },
 	{ 'b', "192.0.2.10", 1200, 3, 60, 0, "192.0.2.10 is another address" },
-	{ 'b', "192.0.2", 1200, 3, 60, 0, "a prefix is another address" },
-	{ 'b', "::ffff:" A, 1200, 3, 60, 0, "so is another spelling of it" },
+	{ 'b', "192.0.2", 1200, 3, 60, 0, "a prefix is not an address" },
+	{ 'b', "::ffff:" A, 1200, 3, 60, 1, "the IPv4-mapped spelling of it is "
+	    "the same client" },
+	/* IPv6: a client network is a /64 */
+	{ 'f', "2001:db8:1:2::1", 1250, 0, 60, 2, NULL },
+	{ 'f', "2001:db8:1:2:aaaa:bbbb:cccc:dddd", 1250, 0, 60, 1, NULL },
+	{ 'b', "2001:db8:1:2::ffff", 1250, 3, 60, 1, "three addresses of one "
+	    "/64: that /64 is blocked, for any address in it" },
+	{ 'b', "2001:DB8:1:2::2", 1250, 3, 60, 1, "... whatever the spelling" },
+	{ 'b', "2001:db8:1:3::1", 1250, 3, 60, 0, "the next /64 is not" },
 	/* no address: nothing throttled */
 	{ 'f', NULL, 1300, 0, 60, 5, NULL },
 	{ 'b', NULL, 1300, 1, 60, 0, "no address (NULL): never blocked" },
@@ -74,9 +82,10 @@ static const struct step steps[] = {
 	    "second" },
 	{ 'b', "198.51.100.1", 2001, 1, 1, 0, "window 1: free the next "
 	    "second" },
-	/* the longest address kept whole (63 characters) */
+	/* a string that is no address counts for no client network */
 	{ 'f', LONG63, 3000, 0, 300, 3, NULL },
-	{ 'b', LONG63, 3000, 3, 300, 1, "a 63-character address is counted" },
+	{ 'b', LONG63, 3000, 1, 300, 0, "a 63-character non-address is not "
+	    "a client network" },
 };
 
 static void
@@ -91,7 +100,8 @@ test_steps(void)
 
 		if (s->op == 'f') {
 			for (n = 0; n < s->want; n++)
-				throttle_failed(s->rip, s->now, s->window);
+				throttle_failed(s->rip, NULL, s->now,
+				    s->window);
 			continue;
 		}
 		snprintf(what, sizeof(what), "%s: throttle_blocked(%s, %ld, "
@@ -103,22 +113,10 @@ test_steps(void)
 	}
 }
 
-/* An address "10.x.y.z" in the same slot as rip, into buf. */
-static int
-same_slot(const char *rip, char *buf, size_t len)
-{
-	uint64_t want = strmap_hash(rip, strlen(rip)) % SLOTS;
-	int i;
-
-	for (i = 1; i < 1 << 24; i++) {
-		snprintf(buf, len, "10.%d.%d.%d", i >> 16, (i >> 8) & 255,
-		    i & 255);
-		if (strmap_hash(buf, strlen(buf)) % SLOTS == want)
-			return 0;
-	}
-	return -1;
-}
-
+/*
+ * A full table: 4096 other networks fail after 203.0.113.5; the one that
+ * failed longest ago gives way, never one that shares a hash slot.
+ */
 static void
 test_evict(void)
 {
@@ -126,21 +124,55 @@ test_evict(void)
 	char b[32];
 	int i;
 
-	if (same_slot(a, b, sizeof(b)) != 0) {
-		tap_ok(0, "fixture: an address in the slot of %s", a);
-		return;
-	}
 	for (i = 0; i < 3; i++)
-		throttle_failed(a, 5000, 300);
+		throttle_failed(a, NULL, 5000, 300);
 	tap_is_int(throttle_blocked(a, 5000, 3, 300), 1, "evict: "
 	    "203.0.113.5 blocked");
-	tap_is_int(throttle_blocked(b, 5000, 3, 300), 0, "evict: an address "
-	    "of the same slot is not blocked by it");
-	throttle_failed(b, 5001, 300);
-	tap_is_int(throttle_blocked(b, 5001, 1, 300), 1, "evict: its own "
-	    "failure counts");
-	tap_is_int(throttle_blocked(a, 5001, 3, 300), 0, "evict: and took the "
-	    "slot, so 203.0.113.5 is counted afresh (a table of 4096 slots)");
+	for (i = 0; i < ENTRIES - 1; i++) {
+		snprintf(b, sizeof(b), "10.%d.%d.%d", i >> 16, (i >> 8) & 255,
+		    i & 255);
+		throttle_failed(b, NULL, 5001, 300);
+	}
+	tap_is_int(throttle_blocked(a, 5001, 3, 300), 1, "evict: with 4095 "
+	    "other networks counted since, 203.0.113.5 still is (no shared "
+	    "slots)");
+	throttle_failed("10.255.0.1", NULL, 5002, 300);
+	tap_is_int(throttle_blocked("10.255.0.1", 5002, 1, 300), 1, "evict: "
+	    "a new network in a full table is counted");
+	tap_is_int(throttle_blocked(a, 5002, 3, 300), 0, "evict: it took the "
+	    "entry that failed longest ago (203.0.113.5's)");
+	tap_is_int(throttle_blocked("10.0.0.0", 5002, 1, 300), 1, "evict: "
+	    "and no other");
+}
+
+/* A name guessed at from many addresses, and from none. */
+static void
+test_users(void)
+{
+	char rip[32];
+	int i;
+
+	tap_is_int(throttle_user_over("alice", 7000, 5, 300), 0, "user: no "
+	    "failure yet");
+	for (i = 0; i < 4; i++) {
+		snprintf(rip, sizeof(rip), "198.18.%d.1", i);
+		throttle_failed(rip, "alice", 7000 + i, 300);
+	}
+	tap_is_int(throttle_user_over("alice", 7004, 5, 300), 0, "user: four "
+	    "failures of five");
+	throttle_failed(NULL, "alice", 7005, 300);
+	tap_is_int(throttle_user_over("alice", 7005, 5, 300), 1, "user: the "
+	    "fifth, from no address, reaches the budget");
+	tap_is_int(throttle_blocked("198.18.0.1", 7005, 2, 300), 0, "user: "
+	    "each address failed once only: none blocked");
+	tap_is_int(throttle_user_over("Alice", 7005, 5, 300), 0, "user: names "
+	    "are compared exactly");
+	tap_is_int(throttle_user_over("alice", 7005, 0, 300), 0, "user: "
+	    "budget 0 is off");
+	tap_is_int(throttle_user_over("alice", 7300, 5, 300), 0, "user: the "
+	    "window ends 300 s after the first failure");
+	tap_is_int(throttle_user_over(NULL, 7005, 1, 300), 0, "user: no name, "
+	    "never over");
 }
 
 static void *
@@ -149,7 +181,7 @@ fail_thread(void *arg)
 	int i;
 
 	for (i = 0; i < PER_THREAD; i++)
-		throttle_failed(arg, 6000, 300);
+		throttle_failed(arg, NULL, 6000, 300);
 	return NULL;
 }
 
@@ -170,6 +202,7 @@ main(void)
 {
 	test_steps();
 	test_evict();
+	test_users();
 	test_threads();
 	return tap_done();
 }
