@@ -520,8 +520,17 @@ static const struct mailer_row mailer_rows[] = {
 	    "accept local", 0 },
 	{ "", { NULL, OUT, NULL, NULL, SREM, "u@example.com", 0 },
 	    "accept local", 0 },
-	{ "smtp", { NULL, OUT, NULL, NULL, SREM, "<postmaster>", 0 },
+	/* a bare <postmaster> is local only where the MTA delivers it here */
+	{ "local", { NULL, OUT, NULL, NULL, SREM, "<postmaster>", 0 },
 	    "accept local", 0 },
+	{ "error", { NULL, OUT, NULL, NULL, SREM, "Postmaster", 0 },
+	    "accept local", 0 },
+	{ "smtp", { NULL, OUT, NULL, NULL, SREM, "<postmaster>", 0 },
+	    "reject non-local-sender", 1 },
+	{ "esmtp", { NULL, OUT, NULL, NULL, SLOC, "POSTMASTER", 0 },
+	    "reject outside-lan", 1 },
+	{ "smtp", { NULL, LAN, NULL, NULL, SLOC, "<postmaster>", 0 },
+	    "accept serial", 1 },
 	/* the MTA relays a domain relaymilter holds local: steps 2 to 5 */
 	{ "smtp", { NULL, OUT, NULL, NULL, SLOC, "u@example.com", 0 },
 	    "reject outside-lan", 1 },
