@@ -95,6 +95,22 @@ static const struct row rows[] = {
 	    "reject outside-lan" },
 	{ { NULL, OUT, NULL, NULL, SLOC, "u@example.com..", 0 },
 	    "reject outside-lan" },
+	/* IDN look-alikes that UTS-46 mapping folds into a listed domain */
+	{ { NULL, OUT, NULL, NULL, SLOC, "u@\xef\xbd\x85\xef\xbd\x98"
+	    "\xef\xbd\x81\xef\xbd\x8d\xef\xbd\x90\xef\xbd\x8c\xef\xbd\x85"
+	    ".com", 0 }, "reject outside-lan" },
+	{ { NULL, OUT, NULL, NULL, SLOC, "u@example\xe3\x80\x82" "com", 0 },
+	    "reject outside-lan" },
+	{ { NULL, OUT, NULL, NULL, SLOC, "u@\xe2\x93\x94xample.com", 0 },
+	    "reject outside-lan" },
+	{ { NULL, OUT, NULL, NULL, SLOC, "u@exa\xc2\xadmple.com", 0 },
+	    "reject outside-lan" },
+	{ { NULL, OUT, NULL, NULL, SLOC, "u@b\xc3\xbc\xe2\x80\x8b" "cher"
+	    ".example", 0 }, "reject outside-lan" },
+	{ { NULL, OUT, NULL, NULL, SREM, "u@\xef\xbd\x86riend.test", 0 },
+	    "reject non-local-sender" },
+	{ { NULL, OUT, NULL, NULL, SREM, "u@B\xc3\x9c" "CHER.example", 0 },
+	    "accept local" },
 	{ { NULL, OUT, NULL, NULL, SLOC, "u@[192.0.2.2]", 0 },
 	    "reject outside-lan" },
 	{ { NULL, OUT, NULL, NULL, SLOC, "u@[IPv6:2001:db8::1]", 0 },
