@@ -14,6 +14,7 @@
 
 #include "conf_load.h"
 #include "conf_read.h"
+#include "conf_risk.h"
 
 static const char *const keys_top[] = {
 	"socket", "socket_mode", "socket_group", "control", "control_mode",
@@ -724,7 +725,7 @@ conf_build(config_t *cfg, const char *name, const char *text, char *err,
 	if (load_top(&L, root) != 0 || load_local(&L, root) != 0 ||
 	    load_relay(&L, root) != 0 || load_services(&L, root) != 0 ||
 	    load_users(&L, root) != 0 || load_auth(&L, root) != 0 ||
-	    load_pop(&L, root) != 0) {
+	    load_pop(&L, root) != 0 || conf_risk_check(&L, root) != 0) {
 		conf_free(c);
 		return NULL;
 	}
