@@ -22,6 +22,7 @@
 #include "addr.h"
 #include "conf.h"
 #include "conf_load.h"
+#include "conf_risk.h"
 
 static pthread_mutex_t conf_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct conf *conf_running;
@@ -222,14 +223,19 @@ conf_load_string(const char *text, const char *name, char *err,
 	return c;
 }
 
-/* Append a quoted domain to the default config text if it is valid. */
+/*
+ * Append a quoted domain to the default config text if it is valid and
+ * may be listed: a bare host name ("vm") or a public suffix as parent
+ * ("co.uk") is left out, as a file would be refused for it.
+ */
 static void
 conf_default_domain(char *buf, size_t len, const char *d)
 {
-	char norm[ADDR_DOMAIN_MAX], quoted[ADDR_DOMAIN_MAX + 2];
+	char norm[ADDR_DOMAIN_MAX], quoted[ADDR_DOMAIN_MAX + 2], err[256];
 
 	if (d == NULL || *d == '\0' || strchr(d, '"') != NULL ||
-	    addr_domain_normalize(d, strlen(d), norm, sizeof(norm)) != 0)
+	    addr_domain_normalize(d, strlen(d), norm, sizeof(norm)) != 0 ||
+	    conf_risk_domain(norm, err, sizeof(err)) != 0)
 		return;
 	snprintf(quoted, sizeof(quoted), "\"%s\"", norm);
 	if (strstr(buf, quoted) != NULL)

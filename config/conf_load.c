@@ -18,6 +18,8 @@
 #include "conf_read.h"
 #include "pwscheme.h"
 #include "saslmech.h"
+#include "conf_risk.h"
+
 
 struct netlist_arg {
 	struct netset	*nets;
@@ -656,7 +658,7 @@ conf_build(config_t *cfg, const char *name, const char *text, char *err,
 	if (load_top(&L, root) != 0 || load_local(&L, root) != 0 ||
 	    load_relay(&L, root) != 0 || load_services(&L, root) != 0 ||
 	    load_users(&L, root) != 0 || load_auth(&L, root) != 0 ||
-	    load_pop(&L, root) != 0) {
+	    load_pop(&L, root) != 0 || conf_risk_check(&L, root) != 0) {
 		conf_free(c);
 		return NULL;
 	}

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unicase.h>
+#include <uninorm.h>
 
 #include "addr.h"
 
@@ -81,6 +83,73 @@ addr_labels_ok(const char *d)
 	return label > 0;
 }
 
+/* The length of the label at p (up to '.' or the end), and if all ASCII. */
+static size_t
+addr_label(const char *p, size_t len, int *ascii)
+{
+	size_t n;
+
+	*ascii = 1;
+	for (n = 0; n < len && p[n] != '.'; n++)
+		if ((unsigned char)p[n] >= 0x80)
+			*ascii = 0;
+	return n;
+}
+
+/*
+ * Whether IDNA's UTS-46 mapping of the name in (NUL-terminated) to its
+ * A-label form ascii did more than case folding, canonical composition
+ * and A-label/U-label conversion. UTS-46 also folds fullwidth letters
+ * and dots, the ideographic full stop, circled letters, and drops soft
+ * hyphens and zero-width characters, so example.com in fullwidth
+ * letters would otherwise compare equal to example.com while the MTA may
+ * route it elsewhere. Each label of in, lower-cased and composed (NFC), must equal
+ * the same label of ascii: as written for an ASCII label, as its U-label
+ * otherwise. Returns 1 for such a look-alike (or when the check cannot
+ * be made), 0 for an honest spelling.
+ */
+static int
+addr_idn_lookalike(const char *in, const char *ascii)
+{
+	uint8_t lbuf[ADDR_DOMAIN_MAX * 4];
+	size_t llen = sizeof(lbuf), ln, an, un;
+	uint8_t *low;
+	char *uni = NULL;
+	const char *l, *a, *u, *lend;
+	int lascii, other, rc = 1;
+
+	low = u8_tolower((const uint8_t *)in, strlen(in), NULL, UNINORM_NFC,
+	    lbuf, &llen);
+	if (low == NULL || idn2_to_unicode_8z8z(ascii, &uni, 0) != IDN2_OK)
+		goto out;
+	l = (const char *)low;
+	lend = l + llen;
+	a = ascii;
+	u = uni;
+	for (;;) {
+		ln = addr_label(l, (size_t)(lend - l), &lascii);
+		an = addr_label(a, strlen(a), &other);
+		un = addr_label(u, strlen(u), &other);
+		if (lascii ? ln != an || memcmp(l, a, ln) != 0 :
+		    ln != un || memcmp(l, u, ln) != 0)
+			goto out;
+		l += ln;
+		a += an;
+		u += un;
+		if (l == lend || *a == '\0' || *u == '\0')
+			break;
+		l++;
+		a++;
+		u++;
+	}
+	rc = l != lend || *a != '\0' || *u != '\0';
+out:
+	if (low != lbuf)
+		free(low);
+	idn2_free(uni);
+	return rc;
+}
+
 int
 addr_domain_normalize(const char *in, size_t len, char *out, size_t outlen)
 {
@@ -113,6 +182,10 @@ addr_domain_normalize(const char *in, size_t len, char *out, size_t outlen)
 		    IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL);
 		if (rc != IDN2_OK)
 			return -1;
+		if (addr_idn_lookalike(buf, ascii)) {
+			idn2_free(ascii);
+			return -1;
+		}
 		if (strlen(ascii) >= outlen) {
 			idn2_free(ascii);
 			return -1;

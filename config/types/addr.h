@@ -41,7 +41,10 @@ void addr_parse(const char *s, struct addr *out);
  * form: ASCII lower case, one trailing dot removed, U-labels converted to
  * A-labels, domain literals ([v4], [IPv6:v6]) canonicalised. Writes a
  * NUL-terminated string into out (ADDR_DOMAIN_MAX bytes). Returns 0, or -1
- * if it is not a valid domain. Thread-safe.
+ * if it is not a valid domain, which includes an IDN look-alike: a name
+ * that IDNA's mapping changes beyond case, NFC and A-label/U-label
+ * conversion (fullwidth letters, circled letters, soft hyphens, ...).
+ * Thread-safe.
  */
 int addr_domain_normalize(const char *in, size_t len, char *out,
     size_t outlen);

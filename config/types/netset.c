@@ -366,6 +366,98 @@ netset_covers_all(const struct netset *set)
 	return 0;
 }
 
+/* [*lo, *hi] cut down to [min, max]; 0 if nothing is left. */
+static int
+u128_clip(struct u128 *lo, struct u128 *hi, struct u128 min, struct u128 max)
+{
+	if (u128_cmp(*lo, min) < 0)
+		*lo = min;
+	if (u128_cmp(*hi, max) > 0)
+		*hi = max;
+	return u128_cmp(*lo, *hi) <= 0;
+}
+
+/* a += hi - lo + 1 (the size of [lo, hi], at most 2^125 here). */
+static void
+u128_add_size(struct u128 *a, struct u128 lo, struct u128 hi)
+{
+	struct u128 n = { hi.hi - lo.hi - (hi.lo < lo.lo), hi.lo - lo.lo };
+
+	if (++n.lo == 0)
+		n.hi++;
+	a->lo += n.lo;
+	a->hi += n.hi + (a->lo < n.lo);
+}
+
+/*
+ * Gather the ranges of the n sets into u (not frozen): IPv4 as they
+ * are, IPv6 as they are and, for the part of each inside the mapped
+ * ::ffff:0:0/96, again as IPv4.
+ */
+static int
+netset_gather(struct netset *u, const struct netset *const *sets, size_t n)
+{
+	const struct u128 mlo = { 0, 0x0000ffff00000000ULL };
+	const struct u128 mhi = { 0, 0x0000ffffffffffffULL };
+	size_t i, k;
+
+	for (i = 0; i < n; i++) {
+		const struct netset *s = sets[i];
+
+		for (k = 0; k < s->n4; k++) {
+			if (grow((void **)&u->v4, &u->cap4, u->n4,
+			    sizeof(*u->v4)) != 0)
+				return -1;
+			u->v4[u->n4++] = s->v4[k];
+		}
+		for (k = 0; k < s->n6; k++) {
+			struct u128 lo = s->v6[k].lo, hi = s->v6[k].hi;
+
+			if (grow((void **)&u->v6, &u->cap6, u->n6,
+			    sizeof(*u->v6)) != 0)
+				return -1;
+			u->v6[u->n6++] = s->v6[k];
+			if (!u128_clip(&lo, &hi, mlo, mhi))
+				continue;
+			if (grow((void **)&u->v4, &u->cap4, u->n4,
+			    sizeof(*u->v4)) != 0)
+				return -1;
+			u->v4[u->n4].lo = (uint32_t)lo.lo;
+			u->v4[u->n4++].hi = (uint32_t)hi.lo;
+		}
+	}
+	return 0;
+}
+
+int
+netset_coverage(const struct netset *const *sets, size_t n,
+    struct netset_cover *out)
+{
+	const struct u128 glo = { 0x2000000000000000ULL, 0 };
+	const struct u128 ghi = { 0x3fffffffffffffffULL, UINT64_MAX };
+	struct netset u;
+	size_t k;
+
+	memset(out, 0, sizeof(*out));
+	netset_init(&u);
+	if (netset_gather(&u, sets, n) != 0) {
+		netset_free(&u);
+		return -1;
+	}
+	/* Merged ranges are disjoint: their sizes add up. */
+	netset_freeze(&u);
+	for (k = 0; k < u.n4; k++)
+		out->v4 += (uint64_t)u.v4[k].hi - u.v4[k].lo + 1;
+	for (k = 0; k < u.n6; k++) {
+		struct u128 lo = u.v6[k].lo, hi = u.v6[k].hi;
+
+		if (u128_clip(&lo, &hi, glo, ghi))
+			u128_add_size(&out->v6, lo, hi);
+	}
+	netset_free(&u);
+	return 0;
+}
+
 int
 netset_empty(const struct netset *set)
 {

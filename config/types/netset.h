@@ -78,6 +78,27 @@ int netset_contains(const struct netset *set, const struct netaddr *a);
  * every IPv6 address (an open relay if used as a LAN). */
 int netset_covers_all(const struct netset *set);
 
+/*
+ * How much of the address space a union of sets holds: v4 counts IPv4
+ * addresses, the IPv4-mapped ::ffff:0:0/96 of IPv6 entries included
+ * (an address is matched as IPv4 whichever way it was written); v6
+ * counts the addresses of 2000::/3, the global unicast space, of which
+ * there are 2^125 (v6.hi == NETSET_GLOBAL6_HI, v6.lo == 0 for all).
+ */
+struct netset_cover {
+	uint64_t	 v4;
+	struct u128	 v6;
+};
+#define NETSET_GLOBAL6_HI	((uint64_t)1 << 61)
+
+/*
+ * netset_coverage -- the coverage of the union of sets[0..n) (frozen or
+ * not) into *out, overlaps counted once. Returns 0, or -1 when out of
+ * memory. Pure but for a temporary allocation.
+ */
+int netset_coverage(const struct netset *const *sets, size_t n,
+    struct netset_cover *out);
+
 /* netset_empty -- 1 if nothing was added. */
 int netset_empty(const struct netset *set);
 

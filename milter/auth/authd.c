@@ -283,8 +283,12 @@ authd_client(int fd, void *arg)
 	if (ac == NULL || line == NULL || c == NULL || f == NULL)
 		goto out;
 	ac->fd = fd;
-	authproto_handshake(f, c->auth_mechanisms, c->auth_nmechanisms,
-	    (unsigned long)fd);
+	if (authproto_handshake(f, c->auth_mechanisms, c->auth_nmechanisms,
+	    (unsigned long)fd) != 0) {
+		log_msg(LOG_ERR, "auth dovecot: no random bytes for the "
+		    "handshake cookie: closing a client");
+		goto out;
+	}
 	fclose(f);
 	f = NULL;
 	if (send(fd, hs, hslen, MSG_NOSIGNAL) != (ssize_t)hslen)

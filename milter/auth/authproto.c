@@ -1,12 +1,15 @@
 /*
  * authproto: Dovecot auth protocol lines. Fields are separated by TABs;
- * every byte from the client is checked before it is believed.
+ * every byte from the client is checked before it is believed. The
+ * handshake's COOKIE comes from the kernel's random source.
  */
 #include "config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 #include "authproto.h"
@@ -165,16 +168,48 @@ authproto_mech(FILE *f, const char *name)
 	    fl & SASLMECH_MUTUAL ? "\tmutual-auth" : "");
 }
 
-void
+/*
+ * authproto_cookie -- 16 bytes from the kernel's CSPRNG as 32 lower-case
+ * hex digits into out (33 bytes). The cookie is what a Dovecot client
+ * hands back to the master to prove a login, so it must not be
+ * guessable: getrandom(2), never a libc PRNG, whose unseeded state every
+ * start (and every fork) would repeat. Returns 0, or -1 if the kernel
+ * gives no random bytes.
+ */
+static int
+authproto_cookie(char out[33])
+{
+	unsigned char r[16];
+	size_t got = 0, i;
+	ssize_t n;
+
+	while (got < sizeof(r)) {
+		n = getrandom(r + got, sizeof(r) - got, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		got += (size_t)n;
+	}
+	for (i = 0; i < sizeof(r); i++)
+		snprintf(out + 2 * i, 3, "%02x", r[i]);
+	explicit_bzero(r, sizeof(r));
+	return 0;
+}
+
+int
 authproto_handshake(FILE *f, char *const *mechs, size_t n,
     unsigned long cuid)
 {
+	char cookie[33];
 	size_t i;
 
+	if (authproto_cookie(cookie) != 0)
+		return -1;
 	fprintf(f, "VERSION\t1\t2\n");
 	for (i = 0; i < n; i++)
 		authproto_mech(f, mechs[i]);
-	fprintf(f, "SPID\t%ld\nCUID\t%lu\nCOOKIE\t%016lx%016lx\nDONE\n",
-	    (long)getpid(), cuid, (unsigned long)random(),
-	    (unsigned long)random());
+	fprintf(f, "SPID\t%ld\nCUID\t%lu\nCOOKIE\t%s\nDONE\n",
+	    (long)getpid(), cuid, cookie);
+	return 0;
 }

@@ -42,10 +42,12 @@ int authproto_parse(char *line, struct authproto_req *out, char *err,
 /*
  * authproto_handshake -- write the server's greeting to f: VERSION, one
  * MECH line per mechanism with the flags saslmech's table gives it
- * (before SPID: Postfix needs that order), SPID, CUID, COOKIE and DONE.
- * mechs holds n upper-case names.
+ * (before SPID: Postfix needs that order), SPID, CUID, COOKIE (128 bits
+ * from getrandom(2), 32 hex digits, new for each handshake) and DONE.
+ * mechs holds n upper-case names. Returns 0, or -1 (nothing written)
+ * when the kernel gives no random bytes.
  */
-void authproto_handshake(FILE *f, char *const *mechs, size_t n,
+int authproto_handshake(FILE *f, char *const *mechs, size_t n,
     unsigned long cuid);
 
 #endif

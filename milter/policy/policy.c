@@ -165,13 +165,13 @@ policy_decide(const struct conf *c, const struct relay_policy *rp,
 	const struct addr *rcpt = req->rcpt;
 
 	out->routing_mismatch = 0;
-	/* A bare <postmaster> goes where the MTA says: the client cannot
-	 * steer it, so only domains are checked against the routing. */
-	if (rcpt->kind == ADDR_POSTMASTER) {
-		decide(out, POLICY_ACCEPT, RULE_LOCAL, NULL);
-		return;
-	}
-	if (policy_local_domain(c, rcpt)) {
+	/*
+	 * A bare <postmaster> is ours like a local domain, and like one it
+	 * is local only where the MTA delivers it here: an MTA that
+	 * qualifies or aliases it to somewhere it relays would otherwise
+	 * relay for anyone on relaymilter's word.
+	 */
+	if (rcpt->kind == ADDR_POSTMASTER || policy_local_domain(c, rcpt)) {
 		if (!policy_routing_mismatch(c, req->rcpt_mailer)) {
 			decide(out, POLICY_ACCEPT, RULE_LOCAL, NULL);
 			return;

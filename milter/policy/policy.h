@@ -60,10 +60,11 @@ struct policy_decision {
 	enum policy_rule rule;
 	const char	*reason;	/* static text for the reply */
 	/*
-	 * 1 when the recipient is local to relaymilter but rcpt_mailer is
-	 * not a local transport (local.transports): it was then judged as
-	 * relaying, and rule is the step that decided (RULE_ROUTING_MISMATCH
-	 * names the note in logs).
+	 * 1 when the recipient is local to relaymilter (a local domain or a
+	 * bare <postmaster>) but rcpt_mailer is not a local transport
+	 * (local.transports): it was then judged as relaying, and rule is
+	 * the step that decided (RULE_ROUTING_MISMATCH names the note in
+	 * logs).
 	 */
 	int		 routing_mismatch;
 };
@@ -72,9 +73,10 @@ struct policy_decision {
  * policy_decide -- apply the decision procedure (relaymilter(8), "Decision procedure") for
  * one recipient under the relay policy rp of conf c. Fills out. Pure:
  * no I/O but the pop callback, no allocation, no locks.
- * A recipient in a local domain whose req->rcpt_mailer is known and is
- * neither in c->local_transports nor "error"/"discard" is not accepted
- * as local: it goes on through steps 2-5 with out->routing_mismatch set.
+ * A recipient in a local domain (or a bare <postmaster>) whose
+ * req->rcpt_mailer is known and is neither in c->local_transports nor
+ * "error"/"discard" is not accepted as local: it goes on through steps
+ * 2-5 with out->routing_mismatch set.
  */
 void policy_decide(const struct conf *c, const struct relay_policy *rp,
     const struct policy_request *req, struct policy_decision *out);

@@ -1,10 +1,13 @@
 /*
  * poplog: pure parsers for login lines of Dovecot, Courier and of any
  * server described by a PCRE2 pattern. A line is trusted only as far as
- * its shape: the login process must be the first "tag: " of the line,
- * the success word must follow it directly, and where a user name could
- * smuggle a fake "rip=" or "ip=[" into the line, the last one (written by
- * the server itself) is taken.
+ * its shape: the program tag is read where syslog writes it (after the
+ * time stamp and the host; for Dovecot's own log_path, the process right
+ * after the time stamp), never at the first ": " of the line, which a
+ * user name in Dovecot's "pop3(user)" prefix could supply; the success
+ * word must follow the login process directly, and where a user name
+ * could smuggle a fake "rip=" or "ip=[" into the line, the last one
+ * (written by the server itself) is taken.
  */
 #include "config.h"
 
@@ -17,13 +20,6 @@
 #include "poplog.h"
 
 #define POPLOG_IP_MAX	64
-
-/* The first occurrence of needle in [p, p+len), or NULL. */
-static const char *
-poplog_find(const char *p, size_t len, const char *needle)
-{
-	return memmem(p, len, needle, strlen(needle));
-}
 
 /* The last occurrence of needle in [p, p+len), or NULL. */
 static const char *
@@ -52,30 +48,158 @@ poplog_skip(const char **p, const char *end, const char *word)
 	return 1;
 }
 
+/* Are [p, p+n) n ASCII digits (and inside [p, end))? */
+static int
+poplog_digits(const char *p, const char *end, size_t n)
+{
+	if ((size_t)(end - p) < n)
+		return 0;
+	for (; n > 0; n--, p++)
+		if (*p < '0' || *p > '9')
+			return 0;
+	return 1;
+}
+
+/* "hh:mm:ss" and an optional ".fraction" at p: its length, or 0. */
+static size_t
+poplog_clock(const char *p, const char *end)
+{
+	const char *q = p + 8;
+
+	if (end - p < 8 || !poplog_digits(p, end, 2) || p[2] != ':' ||
+	    !poplog_digits(p + 3, end, 2) || p[5] != ':' ||
+	    !poplog_digits(p + 6, end, 2))
+		return 0;
+	if (q < end && *q == '.' && poplog_digits(q + 1, end, 1))
+		for (q++; q < end && *q >= '0' && *q <= '9'; q++)
+			;
+	return (size_t)(q - p);
+}
+
 /*
- * The line's first "tag: " (syslog's program name, or Dovecot's log
- * process name): the word before the first ": ", without "[pid]".
- * Returns its length with *tag set, and *rest after the ": "; 0 if none.
+ * The time stamp that opens a log line, with the one space after it:
+ * syslog's "Nov 28 11:05:01" (the day zero- or space-padded, as
+ * Dovecot's log_timestamp "%b %d %H:%M:%S" or syslog writes it), or
+ * ISO 8601 "2026-11-28T11:05:01.123456+00:00" (rsyslog, journalctl;
+ * "Z", "+0000" or no zone; a space for the "T": Dovecot's
+ * "%Y-%m-%d %H:%M:%S"). Returns the length, space included, or 0: a
+ * line without one is not a log line of a server.
  */
 static size_t
-poplog_tag(const char *line, size_t len, const char **tag, const char **rest)
+poplog_stamp(const char *line, const char *end)
 {
-	const char *colon = poplog_find(line, len, ": "), *t, *e;
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	const char *p = line;
+	size_t i, n;
 
-	if (colon == NULL)
+	if (end - p >= 7 && p[3] == ' ') {
+		for (i = 0; i < 36; i += 3)
+			if (memcmp(p, months + i, 3) == 0)
+				break;
+		if (i == 36 || !(poplog_digits(p + 4, end, 2) ||
+		    (p[4] == ' ' && poplog_digits(p + 5, end, 1))) ||
+		    p[6] != ' ')
+			return 0;
+		p += 7;
+	} else if (poplog_digits(p, end, 4) && end - p >= 11 &&
+	    p[4] == '-' && poplog_digits(p + 5, end, 2) && p[7] == '-' &&
+	    poplog_digits(p + 8, end, 2) && (p[10] == 'T' || p[10] == ' '))
+		p += 11;
+	else
 		return 0;
-	for (t = colon; t > line && t[-1] != ' '; t--)
-		;
-	e = colon;
-	if (e > t && e[-1] == ']') {
-		while (e > t && *e != '[')
-			e--;
-		if (e == t)
+	if ((n = poplog_clock(p, end)) == 0)
+		return 0;
+	p += n;
+	if (p < end && *p == 'Z')
+		p++;
+	else if (p < end && (*p == '+' || *p == '-') &&
+	    poplog_digits(p + 1, end, 2)) {
+		if (end - p >= 6 && p[3] == ':' && poplog_digits(p + 4, end, 2))
+			p += 6;
+		else if (poplog_digits(p + 3, end, 2))
+			p += 5;
+		else
 			return 0;
 	}
-	*tag = t;
-	*rest = colon + 2;
-	return (size_t)(e - t);
+	if (p >= end || *p != ' ')
+		return 0;
+	return (size_t)(p + 1 - line);
+}
+
+/* A character of a program or Dovecot process name ("postfix/smtpd"). */
+static int
+poplog_namechar(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' ||
+	    c == '/';
+}
+
+/*
+ * The "tag: " at *p exactly: a name, an optional "[pid]", then ": ".
+ * Returns the name's length with *tag set and *p moved past the ": ";
+ * 0 (and *p unchanged) if *p does not start with one. A user's process
+ * in Dovecot's log ("pop3(user)<pid><session>:") is never a tag.
+ */
+static size_t
+poplog_tag_at(const char **p, const char *end, const char **tag)
+{
+	const char *q = *p;
+	size_t n;
+
+	while (q < end && poplog_namechar(*q))
+		q++;
+	n = (size_t)(q - *p);
+	if (n == 0)
+		return 0;
+	if (q < end && *q == '[') {
+		if (!poplog_digits(++q, end, 1))
+			return 0;
+		while (q < end && *q >= '0' && *q <= '9')
+			q++;
+		if (q >= end || *q++ != ']')
+			return 0;
+	}
+	if (end - q < 2 || q[0] != ':' || q[1] != ' ')
+		return 0;
+	*tag = *p;
+	*p = q + 2;
+	return n;
+}
+
+/*
+ * Skip the host syslog writes after the time stamp: a host name or
+ * address and one space. Returns 1 with *p past it, or 0 if *p does not
+ * hold one (a name ending in ':' would be a tag, not a host).
+ */
+static int
+poplog_host(const char **p, const char *end)
+{
+	const char *q = *p;
+
+	while (q < end && (poplog_namechar(*q) || *q == ':'))
+		q++;
+	if (q == *p || q >= end || *q != ' ' || q[-1] == ':' ||
+	    memchr(*p, '/', (size_t)(q - *p)) != NULL)
+		return 0;
+	*p = q + 1;
+	return 1;
+}
+
+/*
+ * The program tag of a syslog line: after the time stamp and the host.
+ * Returns its length with *tag set and *rest after its ": ", or 0.
+ */
+static size_t
+poplog_syslog_tag(const char *line, size_t len, const char **tag,
+    const char **rest)
+{
+	const char *end = line + len, *p = line + poplog_stamp(line, end);
+
+	if (p == line || !poplog_host(&p, end))
+		return 0;
+	*rest = p;
+	return poplog_tag_at(rest, end, tag);
 }
 
 static int
@@ -152,23 +276,25 @@ poplog_dovecot_fields(const char *p, const char *end,
 int
 poplog_parse_dovecot(const char *line, size_t len, struct poplog_login *out)
 {
-	const char *end = line + len, *tag, *p;
-	size_t n = poplog_tag(line, len, &tag, &p);
+	const char *end = line + len, *tag = NULL;
+	const char *p = line + poplog_stamp(line, end);
+	size_t n;
 
-	if (n == 0)
+	if (p == line)
 		return 0;
-	if (poplog_tag_is(tag, n, "dovecot")) {
-		/* Syslog form: "dovecot: pop3-login: Login: ..." */
-		const char *c = memchr(p, ':', (size_t)(end - p));
-
-		if (c == NULL || (size_t)(end - c) < 2 || c[1] != ' ')
+	/* log_path form: Dovecot's process right after its time stamp. */
+	n = poplog_tag_at(&p, end, &tag);
+	out->protocol = poplog_dovecot_proto(tag, n);
+	if (out->protocol == 0) {
+		/* Syslog form: "host dovecot[pid]: pop3-login: Login: ..." */
+		n = poplog_syslog_tag(line, len, &tag, &p);
+		if (!poplog_tag_is(tag, n, "dovecot"))
 			return 0;
-		out->protocol = poplog_dovecot_proto(p, (size_t)(c - p));
-		p = c + 2;
-	} else
+		n = poplog_tag_at(&p, end, &tag);
 		out->protocol = poplog_dovecot_proto(tag, n);
-	if (out->protocol == 0)
-		return 0;
+		if (out->protocol == 0)
+			return 0;
+	}
 	(void)poplog_skip(&p, end, "Info: ");
 	if (!poplog_skip(&p, end, "Login: "))
 		return 0;
@@ -197,8 +323,8 @@ poplog_courier_proto(const char *tag, size_t n)
 int
 poplog_parse_courier(const char *line, size_t len, struct poplog_login *out)
 {
-	const char *end = line + len, *tag, *p, *ip, *v, *ve;
-	size_t n = poplog_tag(line, len, &tag, &p);
+	const char *end = line + len, *tag = NULL, *p, *ip, *v, *ve;
+	size_t n = poplog_syslog_tag(line, len, &tag, &p);
 
 	if (n == 0 || (out->protocol = poplog_courier_proto(tag, n)) == 0)
 		return 0;

@@ -25,19 +25,23 @@ struct poplog_login {
 
 /*
  * poplog_parse_dovecot -- a Dovecot login line, in the log_path form
- * ("pop3-login: Info: Login: user=<u>, ..., rip=IP, ...") or the syslog
- * form ("dovecot: pop3-login: Login: ..."); imap-login likewise. The
- * login process must be the line's first "name: " tag (after the time
- * stamp and host), so text quoted inside another program's line cannot
- * pass for a login. Returns 1 with out filled, or 0. Pure.
+ * ("TIME pop3-login: Info: Login: user=<u>, ..., rip=IP, ...") or the
+ * syslog form ("TIME host dovecot[pid]: pop3-login: Login: ..."); imap-
+ * login likewise. TIME is syslog's "Nov 28 11:05:01" (or "Nov  8"),
+ * ISO 8601 "2026-11-28T11:05:01[.frac][Z|+hh:mm|+hhmm]" or
+ * "2026-11-28 11:05:01". The tags are read at those places only, so
+ * text quoted inside another program's line, or a user name in the
+ * "pop3(user)" prefix of Dovecot's own lines, cannot pass for a login.
+ * Returns 1 with out filled, or 0. Pure.
  */
 int poplog_parse_dovecot(const char *line, size_t len,
     struct poplog_login *out);
 
 /*
- * poplog_parse_courier -- a Courier line "pop3d: LOGIN, user=u,
- * ip=[IP], ..." (also pop3d-ssl, imapd, imapd-ssl; IP may be
- * ::ffff:a.b.c.d). Returns 1 with out filled, or 0. Pure.
+ * poplog_parse_courier -- a Courier syslog line "TIME host pop3d: LOGIN,
+ * user=u, ip=[IP], ..." (also pop3d-ssl, imapd, imapd-ssl; TIME as for
+ * Dovecot; IP may be ::ffff:a.b.c.d). Returns 1 with out filled, or 0.
+ * Pure.
  */
 int poplog_parse_courier(const char *line, size_t len,
     struct poplog_login *out);

@@ -8,13 +8,15 @@
  * pattern), under the protocol masks pop3, imap and both. Checked:
  *  - dovecot: a line without "Login: " (or without ", rip=") never
  *    yields a login; a login is yielded exactly when an independent
- *    reading of the line finds the shape relaymilter.conf(5) and poplog.h give
- *    (first "tag: " is pop3-login / imap-login, or dovecot followed by
- *    one of them; then an optional "Info: " and "Login: " directly; the
- *    last ", rip=" after it holds a valid address), with that address
- *    and protocol;
- *  - courier likewise ("LOGIN, " right after a pop3d / imapd tag, the
- *    last ", ip=[...]"); a line without "LOGIN, " never yields a login;
+ *    reading of the line finds the shape relaymilter.conf(5) and poplog.h
+ *    give (a time stamp, then the tag pop3-login / imap-login, or a host
+ *    and the tag dovecot followed by one of them; a tag is a name of
+ *    [A-Za-z0-9._/-], an optional [pid] and ": "; then an optional
+ *    "Info: " and "Login: " directly; the last ", rip=" after it holds a
+ *    valid address), with that address and protocol;
+ *  - courier likewise (time stamp, host, a pop3d / imapd tag, "LOGIN, "
+ *    right after it, the last ", ip=[...]"); a line without "LOGIN, "
+ *    never yields a login;
  *  - every login has a printable, terminated user name of bounded size
  *    and a protocol of the mask; poplog_parse agrees with the direct
  *    parsers, and lines over POPLOG_LINE_MAX are never logins.
@@ -74,31 +76,114 @@ is_word(const char *p, size_t n, const char *w)
 }
 
 /*
- * The first "tag: " of the line, the reference way: [*t, *te) is the name
- * without a final "[...]", *rest the index after ": ". 0 if none.
+ * Does l (len bytes) match template t at i? In t, '9' is a digit, '_'
+ * a digit or a space, 'M' the start of a month name (three letters),
+ * anything else itself. Returns the index after it, or 0.
+ */
+static size_t
+ref_template(const char *l, size_t len, size_t i, const char *t)
+{
+	static const char *const months[] = { "Jan", "Feb", "Mar", "Apr",
+	    "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	size_t m;
+
+	for (; *t; t++) {
+		if (*t == 'M') {
+			for (m = 0; m < 12; m++)
+				if (i + 3 <= len && memcmp(l + i, months[m], 3) == 0)
+					break;
+			if (m == 12)
+				return 0;
+			i += 3;
+			continue;
+		}
+		if (i >= len)
+			return 0;
+		if (*t == '9' ? !(l[i] >= '0' && l[i] <= '9') :
+		    *t == '_' ? !(l[i] == ' ' || (l[i] >= '0' && l[i] <= '9')) :
+		    l[i] != *t)
+			return 0;
+		i++;
+	}
+	return i;
+}
+
+/* The index after the line's time stamp and its space, or 0. */
+static size_t
+ref_stamp(const char *l, size_t len)
+{
+	size_t i;
+
+	i = ref_template(l, len, 0, "M _9 99:99:99");
+	if (i == 0)
+		i = ref_template(l, len, 0, "9999-99-99T99:99:99");
+	if (i == 0)
+		i = ref_template(l, len, 0, "9999-99-99 99:99:99");
+	if (i == 0)
+		return 0;
+	if (i + 1 < len && l[i] == '.' && l[i + 1] >= '0' && l[i + 1] <= '9')
+		for (i++; i < len && l[i] >= '0' && l[i] <= '9'; i++)
+			;
+	if (i < len && l[i] == 'Z')
+		i++;
+	else if (ref_template(l, len, i, "+99:99") ||
+	    ref_template(l, len, i, "-99:99"))
+		i += 6;
+	else if (ref_template(l, len, i, "+9999") ||
+	    ref_template(l, len, i, "-9999"))
+		i += 5;
+	else if (i < len && (l[i] == '+' || l[i] == '-'))
+		return 0;
+	return i < len && l[i] == ' ' ? i + 1 : 0;
+}
+
+static int
+ref_namechar(char c)
+{
+	return c != '\0' && strchr("abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._/-", c) != NULL;
+}
+
+/*
+ * A "name[pid]: " tag at exactly i: [*t, *te) is the name, *rest the
+ * index after ": ". 0 if there is none.
  */
 static int
-ref_tag(const char *l, size_t len, size_t *t, size_t *te, size_t *rest)
+ref_tag_at(const char *l, size_t len, size_t i, size_t *t, size_t *te,
+    size_t *rest)
 {
-	size_t i, b;
+	size_t j = i, d;
 
-	for (i = 0; i + 1 < len; i++)
-		if (l[i] == ':' && l[i + 1] == ' ')
-			break;
-	if (i + 1 >= len)
+	while (j < len && ref_namechar(l[j]))
+		j++;
+	if (j == i)
 		return 0;
-	for (*t = i; *t > 0 && l[*t - 1] != ' '; (*t)--)
-		;
-	*te = i;
-	if (i > *t && l[i - 1] == ']') {
-		for (b = i - 1; b > *t && l[b] != '['; b--)
+	*t = i;
+	*te = j;
+	if (j < len && l[j] == '[') {
+		for (d = j + 1; d < len && l[d] >= '0' && l[d] <= '9'; d++)
 			;
-		if (b == *t)
+		if (d == j + 1 || d >= len || l[d] != ']')
 			return 0;
-		*te = b;
+		j = d + 1;
 	}
-	*rest = i + 2;
-	return *te > *t;
+	if (j + 1 >= len || l[j] != ':' || l[j + 1] != ' ')
+		return 0;
+	*rest = j + 2;
+	return 1;
+}
+
+/* The index after the host and its space at i (syslog form), or 0. */
+static size_t
+ref_host(const char *l, size_t len, size_t i)
+{
+	size_t j = i;
+
+	while (j < len && (ref_namechar(l[j]) || l[j] == ':') && l[j] != '/')
+		j++;
+	if (j == i || j >= len || l[j] != ' ' || l[j - 1] == ':')
+		return 0;
+	return j + 1;
 }
 
 /* The last occurrence of needle in [from, len), as an index, or -1. */
@@ -132,20 +217,21 @@ ref_addr(const char *p, size_t n, struct netaddr *a)
 static int
 ref_dovecot(const char *l, size_t len, struct netaddr *a, int *proto)
 {
-	size_t t, te, p, c;
+	size_t t, te, p, h, s = ref_stamp(l, len);
 	long rip;
 	const char *ve;
 
-	if (!ref_tag(l, len, &t, &te, &p))
+	if (s == 0)
 		return 0;
-	if (is_word(l + t, te - t, "dovecot")) {
-		for (c = p; c < len && l[c] != ':'; c++)
-			;
-		if (c + 1 >= len || l[c + 1] != ' ')
+	if (!ref_tag_at(l, len, s, &t, &te, &p) ||
+	    (!is_word(l + t, te - t, "pop3-login") &&
+	    !is_word(l + t, te - t, "imap-login"))) {
+		/* the syslog form: host, dovecot[pid], then the process */
+		if ((h = ref_host(l, len, s)) == 0 ||
+		    !ref_tag_at(l, len, h, &t, &te, &p) ||
+		    !is_word(l + t, te - t, "dovecot") ||
+		    !ref_tag_at(l, len, p, &t, &te, &p))
 			return 0;
-		t = p;
-		te = c;
-		p = c + 2;
 	}
 	if (is_word(l + t, te - t, "pop3-login"))
 		*proto = CONF_POP_POP3;
@@ -172,11 +258,12 @@ ref_courier(const char *l, size_t len, struct netaddr *a, int *proto)
 	    "courierpop3login", "pop3login", NULL };
 	static const char *const imap[] = { "imapd", "imapd-ssl",
 	    "courierimaplogin", "imaplogin", NULL };
-	size_t t, te, p, i;
+	size_t t, te, p, i, s = ref_stamp(l, len), h;
 	long ip;
 	const char *ve;
 
-	if (!ref_tag(l, len, &t, &te, &p))
+	if (s == 0 || (h = ref_host(l, len, s)) == 0 ||
+	    !ref_tag_at(l, len, h, &t, &te, &p))
 		return 0;
 	*proto = 0;
 	for (i = 0; pop[i] != NULL; i++)

@@ -49,8 +49,8 @@ one(OUT, MTA, MAIL, "<a4@example.org>", "error", SMFIR_CONTINUE,
     "mailer error (Postfix, virtual alias domain): not a relay")
 one(OUT, MTA, MAIL, "<a5@example.com>", "discard", SMFIR_CONTINUE,
     "mailer discard: not a relay")
-one(OUT, MTA, MAIL, "<postmaster>", "smtp", SMFIR_CONTINUE,
-    "bare <postmaster> goes where the MTA says")
+one(OUT, MTA, MAIL, "<postmaster>", "local", SMFIR_CONTINUE,
+    "bare <postmaster>, mailer local: accepted")
 tap.ok(count("rule=routing-mismatch") == 0, "no mismatch so far")
 
 -- ---- the mailer disagrees: judged as relaying
@@ -78,14 +78,21 @@ one(OUT, SUB, MAIL, "<m5@example.com>", "smtp", SMFIR_REPLYCODE,
     "submission without AUTH: auth-required")
 one(OUT, MTA, MAIL, "<m6@remote.test>", "smtp", SMFIR_REPLYCODE,
     "a remote recipient is relaying anyway")
-tap.ok(count("rule=routing-mismatch") == 5,
+one(OUT, MTA, MAIL, "<postmaster>", "smtp", SMFIR_REPLYCODE,
+    "bare <postmaster> the MTA relays (mailer smtp): refused")
+tap.logged("... with the warning", "mismatch rcpt=<postmaster>",
+    "rule=routing-mismatch", "mailer=smtp", "(reject rule=outside-lan)")
+one(LAN, MTA, MAIL, "<Postmaster>", "esmtp", SMFIR_CONTINUE,
+    "bare <postmaster> relayed for a LAN client: accepted")
+tap.logged("... as rule=serial", "accept rcpt=<Postmaster>", "rule=serial")
+tap.ok(count("rule=routing-mismatch") == 7,
     "one warning per mismatched recipient, none for the remote one")
 
 -- ---- counters
 local after = tap.stats()
 local function delta(name) return (after[name] or 0) - (before[name] or 0) end
-tap.ok(delta("routing.mismatch") == 5, "relayctl stats: routing.mismatch moved by 5")
-tap.ok(delta("reject.outside-lan") == 3, "reject.outside-lan moved by 3")
+tap.ok(delta("routing.mismatch") == 7, "relayctl stats: routing.mismatch moved by 7")
+tap.ok(delta("reject.outside-lan") == 4, "reject.outside-lan moved by 4")
 tap.ok(delta("accept.routing-mismatch") == 0,
     "routing-mismatch is a note, never a deciding rule")
 

@@ -1,6 +1,7 @@
 /*
  * t_addr: addr_parse and addr_domain_normalize against relaymilter.conf(5), ADDRESSES AND NETWORKS
- * (addresses: routing tricks, case, trailing dots, literals, IDN).
+ * (addresses: routing tricks, case, trailing dots, literals, IDN and
+ * its look-alikes).
  */
 #include "config.h"
 
@@ -13,6 +14,9 @@
 /* A 300-character local part, for local_toolong. */
 #define L50 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 #define L300 L50 L50 L50 L50 L50 L50
+/* "example" in fullwidth letters (U+FF45 ...), which IDNA maps to ASCII. */
+#define FW_EXAMPLE "\xef\xbd\x85\xef\xbd\x98\xef\xbd\x81\xef\xbd\x8d" \
+	"\xef\xbd\x90\xef\xbd\x8c\xef\xbd\x85"
 /* A 63-character label and a 64-character one. */
 #define LAB63 "abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabc"
 #define LAB64 LAB63 "d"
@@ -108,6 +112,15 @@ static const struct parse_case parse_cases[] = {
 	{ "u@b\xc3\xbc" "cher.example.", ADDR_PLAIN, "xn--bcher-kva.example",
 	    "u", 0, 0 },
 	{ "u@\xff\xfe.example", ADDR_INVALID, "", NULL, 0, 0 },
+	/* canonical composition is no look-alike: u + U+0308 is u-umlaut */
+	{ "u@bu\xcc\x88" "cher.example", ADDR_PLAIN, "xn--bcher-kva.example",
+	    "u", 0, 0 },
+	/* look-alikes IDNA's mapping folds into example.com: not a domain */
+	{ "u@" FW_EXAMPLE ".com", ADDR_INVALID, "", NULL, 0, 0 },
+	{ "u@example\xe3\x80\x82" "com", ADDR_INVALID, "", NULL, 0, 0 },
+	{ "u@\xe2\x93\x94xample.com", ADDR_INVALID, "", NULL, 0, 0 },
+	{ "u@exa\xc2\xadmple.com", ADDR_INVALID, "", NULL, 0, 0 },
+	{ "u@exa\xe2\x80\x8bmple.com", ADDR_INVALID, "", NULL, 0, 0 },
 	/* overlong local part: still plain, but flagged */
 	{ L300 "@example.com", ADDR_PLAIN, "example.com", NULL, 0, 1 },
 	/* label and name lengths */
@@ -183,6 +196,26 @@ static const struct norm_case norm_cases[] = {
 	{ "mail.b\xc3\xbc" "cher.example.", -1, 0, 0,
 	    "mail.xn--bcher-kva.example" },
 	{ "\xc3.example", -1, 0, -1, NULL },	/* truncated UTF-8 */
+	{ "stra\xc3\x9f" "e.example", -1, 0, 0, "xn--strae-oqa.example" },
+	{ "bu\xcc\x88" "cher.EXAMPLE", -1, 0, 0, "xn--bcher-kva.example" },
+	{ "xn--bcher-kva.B\xc3\x9c" "CHER.example", -1, 0, 0,
+	    "xn--bcher-kva.xn--bcher-kva.example" },
+	/*
+	 * Mapping beyond case and A-label/U-label conversion makes a
+	 * look-alike: fullwidth letters and dots, the ideographic full stop,
+	 * circled letters, soft hyphen, zero-width space, word joiner, BOM.
+	 */
+	{ FW_EXAMPLE ".com", -1, 0, -1, NULL },
+	{ "\xef\xbc\xa5xample.com", -1, 0, -1, NULL },
+	{ "example\xef\xbc\x8e" "com", -1, 0, -1, NULL },
+	{ "example\xe3\x80\x82" "com", -1, 0, -1, NULL },
+	{ "\xe2\x93\x94xample.com", -1, 0, -1, NULL },
+	{ "exa\xc2\xadmple.com", -1, 0, -1, NULL },
+	{ "exa\xe2\x80\x8bmple.com", -1, 0, -1, NULL },
+	{ "exa\xe2\x81\xa0mple.com", -1, 0, -1, NULL },
+	{ "exa\xef\xbb\xbfmple.com", -1, 0, -1, NULL },
+	{ "b\xc3\xbc\xc2\xad" "cher.example", -1, 0, -1, NULL },
+	{ "\xef\xbd\x82\xc3\xbc" "cher.example", -1, 0, -1, NULL },
 	/* literals */
 	{ "[192.0.2.1]", -1, 0, 0, "[192.0.2.1]" },
 	{ "[IPv6:2001:DB8::1]", -1, 0, 0, "[ipv6:2001:db8::1]" },

@@ -1,14 +1,17 @@
 /*
- * t_auth: the pure parts of SMTP AUTH -- the Dovecot protocol parser,
- * the saslauthd packet parser, the password schemes against known
- * vectors -- and the SASL engine run in-process against GNU SASL's own
- * client for every mechanism.
+ * t_auth: the pure parts of SMTP AUTH -- the Dovecot protocol parser
+ * and its handshake cookie (fresh, 128 random bits, not repeated by a
+ * forked process), the saslauthd packet parser, the password schemes
+ * against known vectors -- and the SASL engine run in-process against
+ * GNU SASL's own client for every mechanism.
  */
 #include "config.h"
 
 #include <gsasl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "../tap.h"
 #include "authproto.h"
@@ -423,11 +426,82 @@ test_saslsrv(void)
 	conf_unref(c);
 }
 
+/*
+ * The COOKIE of one handshake (32 lower-case hex digits expected) into
+ * buf; "" if the handshake has none.
+ */
+static void
+handshake_cookie(char *buf, size_t len)
+{
+	char *mechs[] = { "PLAIN" }, *hs = NULL, *p;
+	size_t hslen = 0, n;
+	FILE *f = open_memstream(&hs, &hslen);
+
+	buf[0] = '\0';
+	if (f == NULL)
+		return;
+	(void)authproto_handshake(f, mechs, 1, 7);
+	fclose(f);
+	if ((p = strstr(hs, "\nCOOKIE\t")) != NULL) {
+		p += 8;
+		n = strcspn(p, "\n");
+		snprintf(buf, len, "%.*s", (int)n, p);
+	}
+	free(hs);
+}
+
+/* The cookie is 128 random bits, fresh per handshake and per process. */
+static void
+test_cookie(void)
+{
+	char a[64], b[64], child[64] = "", what[160];
+	int fds[2], zero_halves = 0, i, st;
+	ssize_t n;
+	pid_t pid;
+
+	handshake_cookie(a, sizeof(a));
+	tap_ok(strlen(a) == 32 && strspn(a, "0123456789abcdef") == 32,
+	    "COOKIE is 32 lower-case hex digits (%s)", a);
+	handshake_cookie(b, sizeof(b));
+	snprintf(what, sizeof(what), "two handshakes, two cookies (%s, %s)",
+	    a, b);
+	tap_ok(strcmp(a, b) != 0, "%s", what);
+	/* A PRNG state copied by fork (or the same seed at every start)
+	 * would repeat the parent's next cookie in the child. */
+	if (pipe(fds) != 0 || (pid = fork()) < 0) {
+		tap_ok(0, "pipe and fork");
+		return;
+	}
+	if (pid == 0) {
+		handshake_cookie(child, sizeof(child));
+		n = write(fds[1], child, strlen(child));
+		_exit(n == (ssize_t)strlen(child) ? 0 : 1);
+	}
+	close(fds[1]);
+	handshake_cookie(a, sizeof(a));
+	n = read(fds[0], child, sizeof(child) - 1);
+	child[n > 0 ? n : 0] = '\0';
+	close(fds[0]);
+	waitpid(pid, &st, 0);
+	snprintf(what, sizeof(what), "a forked process draws its own cookie "
+	    "(parent %s, child %s)", a, child);
+	tap_ok(strlen(child) == 32 && strcmp(a, child) != 0, "%s", what);
+	/* random() gives 31 bits per 64-bit half: leading zero digits. */
+	for (i = 0; i < 8; i++) {
+		handshake_cookie(a, sizeof(a));
+		zero_halves += strncmp(a, "00000000", 8) == 0;
+		zero_halves += strncmp(a + 16, "00000000", 8) == 0;
+	}
+	tap_ok(zero_halves < 2, "every bit of the cookie is random (%d of "
+	    "16 halves start with 8 zero digits)", zero_halves);
+}
+
 int
 main(void)
 {
 	test_authproto();
 	test_handshake();
+	test_cookie();
 	test_saslauthd();
 	test_pwhash();
 	test_saslsrv();

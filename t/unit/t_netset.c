@@ -1,7 +1,8 @@
 /*
  * t_netset: CIDR parsing, IPv4-mapped folding, set membership at the
- * network boundaries, merging, "covers everything" detection and a
- * 100k-entry set (relaymilter.conf(5), "Networks").
+ * network boundaries, merging, "covers everything" detection, the
+ * coverage of a union of sets (IPv4 with the mapped space, IPv6's
+ * 2000::/3) and a 100k-entry set (relaymilter.conf(5), "Networks").
  */
 #include "config.h"
 
@@ -480,6 +481,132 @@ test_covers_all(void)
 	}
 }
 
+/* ---- coverage: how much of the address space a union of sets holds ---- */
+
+#define P2(n)	((uint64_t)1 << (n))
+
+struct coverage_case {
+	const char	*name;
+	const char	*a[6], *b[4];	/* two sets, NULL-terminated */
+	uint64_t	 v4;		/* IPv4 addresses */
+	uint64_t	 v6hi, v6lo;	/* addresses of 2000::/3 */
+};
+
+static const struct coverage_case coverage_cases[] = {
+	{ "empty", { NULL }, { NULL }, 0, 0, 0 },
+	{ "one host", { "192.0.2.1" }, { NULL }, 1, 0, 0 },
+	{ "a /8", { "10.0.0.0/8" }, { NULL }, P2(24), 0, 0 },
+	{ "overlaps count once", { "10.0.0.0/8", "10.1.0.0/16",
+	    "10.0.0.0/9" }, { NULL }, P2(24), 0, 0 },
+	{ "0.0.0.0/1", { "0.0.0.0/1" }, { NULL }, P2(31), 0, 0 },
+	{ "two /1s", { "0.0.0.0/1", "128.0.0.0/1" }, { NULL }, P2(32), 0, 0 },
+	{ "four /3s", { "0.0.0.0/3", "64.0.0.0/3", "128.0.0.0/3",
+	    "192.0.0.0/3" }, { NULL }, P2(31), 0, 0 },
+	{ "/2 in one set, /2 in the other", { "0.0.0.0/2" },
+	    { "64.0.0.0/2" }, P2(31), 0, 0 },
+	{ "the same /8 in both sets", { "10.0.0.0/8" }, { "10.0.0.0/8" },
+	    P2(24), 0, 0 },
+	/* ::ffff:0:0/96 is IPv4 space, however it is written */
+	{ "mapped /104", { "::ffff:10.0.0.0/104" }, { NULL }, P2(24), 0, 0 },
+	{ "mapped /97", { "::ffff:0.0.0.0/97" }, { NULL }, P2(31), 0, 0 },
+	{ "::/80 holds all of the mapped space", { "::/80" }, { NULL },
+	    P2(32), 0, 0 },
+	{ "::fff0:0:0/92 too", { "::fff0:0:0/92" }, { NULL }, P2(32), 0, 0 },
+	{ "half the mapped space, unfolded", { "::ffff:0:0/97" }, { NULL },
+	    P2(31), 0, 0 },
+	{ "::/80 and a /8 it already holds", { "::/80", "10.0.0.0/8" },
+	    { NULL }, P2(32), 0, 0 },
+	{ "IPv6 around the mapped space", { "::fffe:0:0/96", "::1:0:0:0/96" },
+	    { NULL }, 0, 0, 0 },
+	/* IPv6: only 2000::/3 counts */
+	{ "2001:db8::/32", { "2001:db8::/32" }, { NULL }, 0, P2(32), 0 },
+	{ "2001:db8::1", { "2001:db8::1" }, { NULL }, 0, 0, 1 },
+	{ "2000::/3", { "2000::/3" }, { NULL }, 0, P2(61), 0 },
+	{ "2000::/4 + 3000::/4", { "2000::/4" }, { "3000::/4" }, 0, P2(61),
+	    0 },
+	{ "2000::/4", { "2000::/4" }, { NULL }, 0, P2(60), 0 },
+	{ "::/2 holds 2000::/3 and the mapped space", { "::/2" }, { NULL },
+	    P2(32), P2(61), 0 },
+	{ "::/0", { "::/0" }, { NULL }, P2(32), P2(61), 0 },
+	{ "outside 2000::/3", { "fc00::/7", "fe80::/10", "4000::/2",
+	    "1fff:ffff:ffff:ffff:ffff:ffff:ffff:ffff" }, { NULL }, 0, 0, 0 },
+	{ "the last address of 2000::/3",
+	    { "3fff:ffff:ffff:ffff:ffff:ffff:ffff:ffff" }, { NULL }, 0, 0, 1 },
+	{ "2000::/3 but 3fc0::/10", { "2000::/4", "3000::/5", "3800::/6",
+	    "3c00::/7", "3e00::/8" }, { "3f00::/9", "3f80::/10" }, 0,
+	    P2(61) - P2(61 - 7), 0 },
+};
+
+static void
+test_coverage(void)
+{
+	size_t i;
+
+	for (i = 0; i < NELEM(coverage_cases); i++) {
+		const struct coverage_case *tc = &coverage_cases[i];
+		const struct netset *sets[2];
+		struct netset a, b;
+		struct netset_cover cov;
+		char what[256];
+
+		set_build(&a, tc->a);
+		set_build(&b, tc->b);
+		sets[0] = &a;
+		sets[1] = &b;
+		memset(&cov, 0x5a, sizeof(cov));
+		snprintf(what, sizeof(what), "netset_coverage(%s) returns 0",
+		    tc->name);
+		tap_is_int(netset_coverage(sets, 2, &cov), 0, what);
+		snprintf(what, sizeof(what), "netset_coverage(%s): IPv4",
+		    tc->name);
+		tap_ok(cov.v4 == tc->v4, "%s", what);
+		if (cov.v4 != tc->v4)
+			printf("#   got %llu, want %llu\n",
+			    (unsigned long long)cov.v4,
+			    (unsigned long long)tc->v4);
+		snprintf(what, sizeof(what), "netset_coverage(%s): 2000::/3",
+		    tc->name);
+		tap_ok(cov.v6.hi == tc->v6hi && cov.v6.lo == tc->v6lo, "%s",
+		    what);
+		if (cov.v6.hi != tc->v6hi || cov.v6.lo != tc->v6lo)
+			printf("#   got %llx:%llx, want %llx:%llx\n",
+			    (unsigned long long)cov.v6.hi,
+			    (unsigned long long)cov.v6.lo,
+			    (unsigned long long)tc->v6hi,
+			    (unsigned long long)tc->v6lo);
+		netset_free(&a);
+		netset_free(&b);
+	}
+}
+
+/* The unicast /8s one by one: 1.0.0.0/8 to 223.0.0.0/8, and one set. */
+static void
+test_coverage_many(void)
+{
+	struct netset s;
+	const struct netset *one = &s;
+	struct netset_cover cov;
+	struct cidr c;
+	unsigned i;
+
+	netset_init(&s);
+	memset(&c, 0, sizeof(c));
+	c.addr.family = AF_INET;
+	c.len = 8;
+	for (i = 1; i <= 223; i++) {
+		c.addr.a[0] = (uint8_t)i;
+		netset_add(&s, &c);
+	}
+	netset_freeze(&s);
+	tap_ok(netset_coverage(&one, 1, &cov) == 0 &&
+	    cov.v4 == 223 * P2(24), "netset_coverage: 223 /8s hold 223 * 2^24 "
+	    "addresses");
+	tap_ok(netset_coverage(&one, 0, &cov) == 0 && cov.v4 == 0 &&
+	    cov.v6.hi == 0 && cov.v6.lo == 0, "netset_coverage of no set: "
+	    "nothing");
+	netset_free(&s);
+}
+
 /* ---- 100k entries ---- */
 
 #define BIG	100000u
@@ -640,6 +767,8 @@ main(void)
 	test_merge();
 	test_merge_members();
 	test_covers_all();
+	test_coverage();
+	test_coverage_many();
 	test_big();
 	return tap_done();
 }

@@ -95,6 +95,22 @@ static const struct row rows[] = {
 	    "reject outside-lan" },
 	{ { NULL, OUT, NULL, NULL, SLOC, "u@example.com..", 0 },
 	    "reject outside-lan" },
+	/* IDN look-alikes that UTS-46 mapping folds into a listed domain */
+	{ { NULL, OUT, NULL, NULL, SLOC, "u@\xef\xbd\x85\xef\xbd\x98"
+	    "\xef\xbd\x81\xef\xbd\x8d\xef\xbd\x90\xef\xbd\x8c\xef\xbd\x85"
+	    ".com", 0 }, "reject outside-lan" },
+	{ { NULL, OUT, NULL, NULL, SLOC, "u@example\xe3\x80\x82" "com", 0 },
+	    "reject outside-lan" },
+	{ { NULL, OUT, NULL, NULL, SLOC, "u@\xe2\x93\x94xample.com", 0 },
+	    "reject outside-lan" },
+	{ { NULL, OUT, NULL, NULL, SLOC, "u@exa\xc2\xadmple.com", 0 },
+	    "reject outside-lan" },
+	{ { NULL, OUT, NULL, NULL, SLOC, "u@b\xc3\xbc\xe2\x80\x8b" "cher"
+	    ".example", 0 }, "reject outside-lan" },
+	{ { NULL, OUT, NULL, NULL, SREM, "u@\xef\xbd\x86riend.test", 0 },
+	    "reject non-local-sender" },
+	{ { NULL, OUT, NULL, NULL, SREM, "u@B\xc3\x9c" "CHER.example", 0 },
+	    "accept local" },
 	{ { NULL, OUT, NULL, NULL, SLOC, "u@[192.0.2.2]", 0 },
 	    "reject outside-lan" },
 	{ { NULL, OUT, NULL, NULL, SLOC, "u@[IPv6:2001:db8::1]", 0 },
@@ -520,8 +536,17 @@ static const struct mailer_row mailer_rows[] = {
 	    "accept local", 0 },
 	{ "", { NULL, OUT, NULL, NULL, SREM, "u@example.com", 0 },
 	    "accept local", 0 },
-	{ "smtp", { NULL, OUT, NULL, NULL, SREM, "<postmaster>", 0 },
+	/* a bare <postmaster> is local only where the MTA delivers it here */
+	{ "local", { NULL, OUT, NULL, NULL, SREM, "<postmaster>", 0 },
 	    "accept local", 0 },
+	{ "error", { NULL, OUT, NULL, NULL, SREM, "Postmaster", 0 },
+	    "accept local", 0 },
+	{ "smtp", { NULL, OUT, NULL, NULL, SREM, "<postmaster>", 0 },
+	    "reject non-local-sender", 1 },
+	{ "esmtp", { NULL, OUT, NULL, NULL, SLOC, "POSTMASTER", 0 },
+	    "reject outside-lan", 1 },
+	{ "smtp", { NULL, LAN, NULL, NULL, SLOC, "<postmaster>", 0 },
+	    "accept serial", 1 },
 	/* the MTA relays a domain relaymilter holds local: steps 2 to 5 */
 	{ "smtp", { NULL, OUT, NULL, NULL, SLOC, "u@example.com", 0 },
 	    "reject outside-lan", 1 },

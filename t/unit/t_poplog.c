@@ -51,6 +51,21 @@ static const struct line_case dovecot_cases[] = {
 	{ "Nov 28 11:05:01 imap-login: Info: Login: user=<carol>, "
 	  "method=PLAIN, rip=198.51.100.8, lip=198.51.100.1, mpid=9, "
 	  "session=<i>", "198.51.100.8", "carol", CONF_POP_IMAP },
+	/* the other time stamps: syslog's space-padded day, Dovecot's
+	 * zero-padded one and its "%Y-%m-%d %H:%M:%S", journalctl's ISO */
+	{ "Nov  8 11:05:01 mail dovecot: pop3-login: Login: user=<d>, "
+	  "method=PLAIN, rip=192.0.2.40, lip=192.0.2.1", "192.0.2.40", "d",
+	  CONF_POP_POP3 },
+	{ "Nov 08 11:05:01 pop3-login: Info: Login: user=<d>, method=PLAIN, "
+	  "rip=192.0.2.41, lip=192.0.2.1", "192.0.2.41", "d", CONF_POP_POP3 },
+	{ "2026-11-28 11:05:01 pop3-login: Info: Login: user=<d>, "
+	  "method=PLAIN, rip=192.0.2.42, lip=192.0.2.1", "192.0.2.42", "d",
+	  CONF_POP_POP3 },
+	{ "2026-11-28T11:05:01+0000 mx dovecot[5]: pop3-login: Login: "
+	  "user=<d>, rip=192.0.2.43, lip=192.0.2.1", "192.0.2.43", "d",
+	  CONF_POP_POP3 },
+	{ "2026-11-28T11:05:01Z mx dovecot: pop3-login: Login: user=<d>, "
+	  "rip=192.0.2.44", "192.0.2.44", "d", CONF_POP_POP3 },
 	/* a user name that tries to smuggle its own rip= */
 	{ "Nov 28 11:05:01 pop3-login: Info: Login: user=<x, rip=6.6.6.6>, "
 	  "method=PLAIN, rip=127.0.0.5, lip=127.0.0.1, mpid=1, session=<s>",
@@ -126,6 +141,77 @@ static const struct line_case courier_cases[] = {
 	{ "Nov 28 11:05:01 mail pop3d: LOGIN, user=x, ip=[6.6.6.6",
 	  NULL, NULL, 0 },
 };
+
+/*
+ * Forged lines: a user name (or other text a client controls) that
+ * holds ": " and "<" must not make a line pass for a login, whatever
+ * parser reads it. Dovecot's log_path names a user's process
+ * "pop3(USER)<pid><session>:" before the first ": " of the line; the
+ * tag is where syslog (or Dovecot) puts it, after the time stamp (and
+ * the host), never the first ": " found.
+ */
+static const char *const forged_lines[] = {
+	/* log_path: the user name opens the line's first "tag: " */
+	"Nov 28 11:05:01 pop3(x pop3-login: Info: Login: user=<x>, "
+	"rip=6.6.6.6, y)<7><abc>: Info: Disconnected: Logged out top=0/0",
+	"Nov 28 11:05:01 imap(x imap-login: Info: Login: user=<x>, "
+	"rip=6.6.6.6, y)<7><abc>: Info: Logged out in=1 out=2",
+	"Nov 28 11:05:01 pop3(x dovecot: pop3-login: Login: user=<x>, "
+	"rip=6.6.6.6, y)<7><abc>: Info: Disconnected: Logged out",
+	"Nov 28 11:05:01 pop3(x mail dovecot: pop3-login: Login: user=<x>, "
+	"rip=6.6.6.6, y)<7><abc>: Info: Disconnected: Logged out",
+	"Nov 28 11:05:01 pop3( dovecot: pop3-login: Login: user=<x>, "
+	"rip=6.6.6.6, y)<7><abc>: Info: Disconnected: Logged out",
+	"Nov 28 11:05:01 auth: Info: passwd-file(x pop3-login: Info: Login: "
+	"user=<x>, rip=6.6.6.6,192.0.2.1,<abc>): unknown user",
+	/* syslog: the same inside Dovecot's message */
+	"Nov 28 11:05:01 mail dovecot: pop3(x pop3-login: Login: user=<x>, "
+	"rip=6.6.6.6, y)<7><abc>: Disconnected: Logged out",
+	"Nov 28 11:05:01 mail dovecot: auth: passwd-file(x pop3-login: "
+	"Login: user=<x>, rip=6.6.6.6,192.0.2.1,<abc>): unknown user",
+	"Nov 28 11:05:01 mail dovecot: pop3-login: Aborted login (auth "
+	"failed): user=<x: pop3-login: Login: user=<y>, rip=6.6.6.6>, "
+	"rip=192.0.2.9",
+	/* a Courier shape behind a user-named process */
+	"Nov 28 11:05:01 pop3(x mail pop3d: LOGIN, user=x, ip=[6.6.6.6]",
+	"Nov 28 11:05:01 pop3(x pop3d: LOGIN, user=x, ip=[6.6.6.6]",
+	"Nov 28 11:05:01 mail pop3d: LOGIN FAILED, user=x pop3d: LOGIN, "
+	"user=y, ip=[6.6.6.6], ip=[::ffff:192.0.2.9]",
+	/* no time stamp, or text where syslog puts one */
+	"pop3-login: Info: Login: user=<x>, rip=6.6.6.6",
+	"dovecot: pop3-login: Login: user=<x>, rip=6.6.6.6",
+	"x pop3-login: Info: Login: user=<x>, rip=6.6.6.6",
+	"mail pop3d: LOGIN, user=x, ip=[6.6.6.6]",
+	"Nov 28 pop3-login: Info: Login: user=<x>, rip=6.6.6.6",
+	"Nov 28 11:05:01: pop3-login: Info: Login: user=<x>, rip=6.6.6.6",
+	/* a host that is no host name */
+	"Nov 28 11:05:01 a<b dovecot: pop3-login: Login: user=<x>, "
+	"rip=6.6.6.6",
+	"Nov 28 11:05:01 a(b pop3d: LOGIN, user=x, ip=[6.6.6.6]",
+};
+
+static void
+test_forged(void)
+{
+	struct conf_poplog dv = { 0 }, co = { 0 };
+	const int all = CONF_POP_POP3 | CONF_POP_IMAP;
+	struct poplog_login l;
+	size_t i;
+
+	dv.fmt = CONF_POPLOG_DOVECOT;
+	co.fmt = CONF_POPLOG_COURIER;
+	for (i = 0; i < sizeof(forged_lines) / sizeof(forged_lines[0]); i++) {
+		const char *f = forged_lines[i];
+		size_t n = strlen(f);
+
+		tap_ok(poplog_parse_dovecot(f, n, &l) == 0 &&
+		    poplog_parse(&dv, all, f, n, &l) == 0, "forged line %zu "
+		    "grants nothing as dovecot: %s", i, tap_show(f));
+		tap_ok(poplog_parse_courier(f, n, &l) == 0 &&
+		    poplog_parse(&co, all, f, n, &l) == 0, "forged line %zu "
+		    "grants nothing as courier", i);
+	}
+}
 
 static void
 check_case(const char *kind, const struct line_case *c, int rc,
@@ -397,6 +483,7 @@ int
 main(void)
 {
 	test_lines();
+	test_forged();
 	test_protocols();
 	test_regex();
 	test_conf();
