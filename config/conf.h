@@ -189,13 +189,13 @@ const struct conf_user *conf_user_find(const struct conf *c,
     const char *authen);
 
 /*
- * conf_password_check -- validate a stored password ("{PLAIN}...",
+ * conf_check_password -- validate a stored password ("{PLAIN}...",
  * crypt hashes, "{SCRAM-SHA-256}iter,salt,stored,server") with the
  * parser the SASL service uses (pwscheme_parse), so that every password
  * that loads can be checked. Returns 0, or -1 with a message in err.
  * Pure.
  */
-int conf_password_check(const char *pw, char *err, size_t errlen);
+int conf_check_password(const char *pw, char *err, size_t errlen);
 
 /*
  * conf_pop_needed -- 1 if the top level or some services entry enables

@@ -13,7 +13,7 @@
 #include "pwscheme.h"
 
 int
-conf_password_check(const char *pw, char *err, size_t errlen)
+conf_check_password(const char *pw, char *err, size_t errlen)
 {
 	struct pwscheme parsed;
 

@@ -32,7 +32,7 @@ struct netlist_arg {
  * address ("10.0.0.256", "192.168.1"), not a host name.
  */
 static int
-conf_numeric_tld(const char *v)
+conf_load_numeric_tld(const char *v)
 {
 	const char *last = strrchr(v, '.');
 
@@ -47,7 +47,7 @@ conf_numeric_tld(const char *v)
 
 /* fc00::/7 (unique local) and fe80::/10 (link-local) never route. */
 static int
-conf_net_private6(const struct cidr *c)
+conf_load_net_private6(const struct cidr *c)
 {
 	return (c->len >= 7 && (c->addr.a[0] & 0xfe) == 0xfc) ||
 	    (c->len >= 10 && c->addr.a[0] == 0xfe &&
@@ -60,13 +60,13 @@ conf_net_private6(const struct cidr *c)
  * (IPv6 outside the private ranges).
  */
 static void
-warn_wide_net(struct loader *L, const config_setting_t *e,
+conf_load_warn_wide_net(struct loader *L, const config_setting_t *e,
     const struct netlist_arg *a, const char *v, const struct cidr *c)
 {
 	int v4 = c->addr.family == AF_INET, allow = a->names != NULL;
 	unsigned min = allow ? (v4 ? 16 : 32) : (v4 ? 8 : 32);
 
-	if (c->len >= min || (!allow && !v4 && conf_net_private6(c)))
+	if (c->len >= min || (!allow && !v4 && conf_load_net_private6(c)))
 		return;
 	if (allow)
 		conf_read_warn(L, e, "%s: \"%s\" is wider than /%u: every client in it "
@@ -78,7 +78,7 @@ warn_wide_net(struct loader *L, const config_setting_t *e,
 }
 
 static int
-item_net(struct loader *L, const config_setting_t *e, const char *v,
+conf_load_item_net(struct loader *L, const config_setting_t *e, const char *v,
     void *arg)
 {
 	struct netlist_arg *a = arg;
@@ -86,7 +86,7 @@ item_net(struct loader *L, const config_setting_t *e, const char *v,
 	char msg[256];
 
 	if (a->names != NULL && strpbrk(v, ":/") == NULL &&
-	    netaddr_parse(v, &c.addr) != 0 && !conf_numeric_tld(v)) {
+	    netaddr_parse(v, &c.addr) != 0 && !conf_load_numeric_tld(v)) {
 		/* Not an address: a host name, exact or ".suffix". */
 		if (domset_add(a->names, v, DOMSET_ALLOW_SUFFIX, msg,
 		    sizeof(msg)) != 0)
@@ -100,7 +100,7 @@ item_net(struct loader *L, const config_setting_t *e, const char *v,
 		    "open relay); list the networks you mean", a->key, v);
 	if (netset_add(a->nets, &c) != 0)
 		return conf_read_nomem(L, e);
-	warn_wide_net(L, e, a, v, &c);
+	conf_load_warn_wide_net(L, e, a, v, &c);
 	return 0;
 }
 
@@ -111,7 +111,7 @@ struct domlist_arg {
 };
 
 static int
-item_dom(struct loader *L, const config_setting_t *e, const char *v,
+conf_load_item_dom(struct loader *L, const config_setting_t *e, const char *v,
     void *arg)
 {
 	struct domlist_arg *a = arg;
@@ -124,8 +124,8 @@ item_dom(struct loader *L, const config_setting_t *e, const char *v,
 
 /* A local.transports entry: an MTA transport or mailer name. */
 static int
-item_transport(struct loader *L, const config_setting_t *e, const char *v,
-    void *arg)
+conf_load_item_transport(struct loader *L, const config_setting_t *e,
+    const char *v, void *arg)
 {
 	struct conf *c = L->c;
 	size_t i;
@@ -145,16 +145,16 @@ item_transport(struct loader *L, const config_setting_t *e, const char *v,
 
 /* Read the list of domain patterns at path into set; label for messages. */
 static int
-load_domains(struct loader *L, const config_setting_t *g, const char *path,
+conf_load_domains(struct loader *L, const config_setting_t *g, const char *path,
     const char *label, struct domset *set, int flags)
 {
 	struct domlist_arg d = { set, flags, label };
 
-	return conf_read_strlist(L, g, path, item_dom, &d) < 0 ? -1 : 0;
+	return conf_read_strlist(L, g, path, conf_load_item_dom, &d) < 0 ? -1 : 0;
 }
 
 static int
-load_local(struct loader *L, const config_setting_t *root)
+conf_load_local(struct loader *L, const config_setting_t *root)
 {
 	struct conf *c = L->c;
 	const config_setting_t *g;
@@ -163,12 +163,12 @@ load_local(struct loader *L, const config_setting_t *root)
 
 	g = conf_read_group(L, root, "local", &rc);
 	if (rc < 0 || conf_read_strlist(L, g, "local.transports",
-	    item_transport, NULL) < 0 ||
-	    load_domains(L, g, "local.domains", "local.domains",
+	    conf_load_item_transport, NULL) < 0 ||
+	    conf_load_domains(L, g, "local.domains", "local.domains",
 	    &c->local_domains, DOMSET_ALLOW_SUFFIX) != 0 ||
-	    load_domains(L, g, "local.domain_aliases", "local.domain_aliases",
+	    conf_load_domains(L, g, "local.domain_aliases", "local.domain_aliases",
 	    &c->local_domains, DOMSET_ALLOW_SUFFIX) != 0 ||
-	    conf_read_strlist(L, g, "local.lan", item_net, &n) < 0)
+	    conf_read_strlist(L, g, "local.lan", conf_load_item_net, &n) < 0)
 		return -1;
 	netset_freeze(&c->lan);
 	if (netset_covers_all(&c->lan))
@@ -183,7 +183,7 @@ load_local(struct loader *L, const config_setting_t *root)
  * it only borrowed from the top level are left alone.
  */
 static int
-policy_lists_new(struct relay_policy *p, int from, int to)
+conf_load_policy_lists(struct relay_policy *p, int from, int to)
 {
 	if (from) {
 		if (p->owns_from) {
@@ -233,7 +233,7 @@ static const struct {
  * at the top level, and keeps the inherited value in a services entry.
  */
 static int
-load_policy_keys(struct loader *L, const config_setting_t *grp,
+conf_load_policy_keys(struct loader *L, const config_setting_t *grp,
     struct relay_policy *p, const char *prefix, const char *where)
 {
 	const config_setting_t *s;
@@ -252,22 +252,22 @@ load_policy_keys(struct loader *L, const config_setting_t *grp,
 		struct netlist_arg n;
 
 		/* A list given here replaces the inherited one. */
-		if (policy_lists_new(p, 1, 0) != 0)
+		if (conf_load_policy_lists(p, 1, 0) != 0)
 			return conf_read_nomem(L, s);
 		snprintf(key, sizeof(key), "%s.always_allow_from", where);
 		n.nets = p->allow_from_nets;
 		n.names = p->allow_from_names;
 		n.key = key;
-		if (conf_read_strlist(L, grp, path, item_net, &n) < 0)
+		if (conf_read_strlist(L, grp, path, conf_load_item_net, &n) < 0)
 			return -1;
 		netset_freeze(p->allow_from_nets);
 	}
 	snprintf(path, sizeof(path), "%s.always_allow_to", prefix);
 	if ((s = conf_read_get(grp, path)) != NULL) {
-		if (policy_lists_new(p, 0, 1) != 0)
+		if (conf_load_policy_lists(p, 0, 1) != 0)
 			return conf_read_nomem(L, s);
 		snprintf(key, sizeof(key), "%s.always_allow_to", where);
-		if (load_domains(L, grp, path, key, p->allow_to,
+		if (conf_load_domains(L, grp, path, key, p->allow_to,
 		    DOMSET_ALLOW_SUFFIX | DOMSET_ALLOW_ADDRESS) != 0)
 			return -1;
 	}
@@ -288,23 +288,23 @@ load_policy_keys(struct loader *L, const config_setting_t *grp,
 }
 
 static int
-load_relay(struct loader *L, const config_setting_t *root)
+conf_load_relay(struct loader *L, const config_setting_t *root)
 {
 	struct relay_policy *p = &L->c->relay;
 	const config_setting_t *g;
 	int rc;
 
-	if (policy_lists_new(p, 1, 1) != 0)
+	if (conf_load_policy_lists(p, 1, 1) != 0)
 		return conf_read_nomem(L, root);
 	netset_freeze(p->allow_from_nets);
 	g = conf_read_group(L, root, "relay", &rc);
 	if (rc < 0)
 		return -1;
-	return load_policy_keys(L, g, p, "relay", "relay");
+	return conf_load_policy_keys(L, g, p, "relay", "relay");
 }
 
 static int
-load_service(struct loader *L, const config_setting_t *e,
+conf_load_service(struct loader *L, const config_setting_t *e,
     struct relay_policy *p)
 {
 	char *name = NULL;
@@ -335,11 +335,11 @@ load_service(struct loader *L, const config_setting_t *e,
 	p->owns_from = p->owns_to = 0;
 	p->service = name;
 	snprintf(where, sizeof(where), "services[%s]", name);
-	return load_policy_keys(L, e, p, "services[]", where);
+	return conf_load_policy_keys(L, e, p, "services[]", where);
 }
 
 static int
-load_services(struct loader *L, const config_setting_t *root)
+conf_load_services(struct loader *L, const config_setting_t *root)
 {
 	struct conf *c = L->c;
 	const config_setting_t *s = conf_read_get(root, "services"), *e;
@@ -356,7 +356,7 @@ load_services(struct loader *L, const config_setting_t *root)
 
 		if ((e = conf_read_entry(L, s, "services", i)) == NULL)
 			return -1;
-		rc = load_service(L, e, p);
+		rc = conf_load_service(L, e, p);
 		/* Count it even when half-built so conf_free releases it. */
 		if (p->service != NULL)
 			c->nservices++;
@@ -367,7 +367,7 @@ load_services(struct loader *L, const config_setting_t *root)
 }
 
 static int
-load_user(struct loader *L, const config_setting_t *e, struct conf_user *u)
+conf_load_user(struct loader *L, const config_setting_t *e, struct conf_user *u)
 {
 	char msg[256];
 
@@ -381,14 +381,14 @@ load_user(struct loader *L, const config_setting_t *e, struct conf_user *u)
 		return conf_read_fail(L, e, "user name \"%s\" holds white space", u->name);
 	if (u->password == NULL)
 		return conf_read_fail(L, e, "user \"%s\" needs a password", u->name);
-	if (conf_password_check(u->password, msg, sizeof(msg)) != 0)
+	if (conf_check_password(u->password, msg, sizeof(msg)) != 0)
 		return conf_read_fail(L, conf_read_get(e, "users[].password"),
 		    "user \"%s\": %s", u->name, msg);
 	return 0;
 }
 
 static void
-warn_readable(struct loader *L, const config_setting_t *e)
+conf_load_warn_readable(struct loader *L, const config_setting_t *e)
 {
 	const char *file = config_setting_source_file(e);
 	const char *slash = strrchr(L->name, '/');
@@ -415,7 +415,7 @@ warn_readable(struct loader *L, const config_setting_t *e)
 }
 
 static int
-load_users(struct loader *L, const config_setting_t *root)
+conf_load_users(struct loader *L, const config_setting_t *root)
 {
 	struct conf *c = L->c;
 	const config_setting_t *s = conf_read_get(root, "users"), *e;
@@ -431,7 +431,7 @@ load_users(struct loader *L, const config_setting_t *root)
 		struct conf_user *u = &c->users[c->nusers++];
 
 		if ((e = conf_read_entry(L, s, "users", i)) == NULL ||
-		    load_user(L, e, u) != 0)
+		    conf_load_user(L, e, u) != 0)
 			return -1;
 		rc = strmap_put(&c->usermap, u->name, strlen(u->name), u);
 		if (rc < 0)
@@ -440,13 +440,13 @@ load_users(struct loader *L, const config_setting_t *root)
 			return conf_read_fail(L, e, "user \"%s\" is listed twice",
 			    u->name);
 		if (pwscheme_kind(u->password) == PWSCHEME_PLAIN)
-			warn_readable(L, e);
+			conf_load_warn_readable(L, e);
 	}
 	return 0;
 }
 
 static int
-item_mech(struct loader *L, const config_setting_t *e, const char *v,
+conf_load_item_mech(struct loader *L, const config_setting_t *e, const char *v,
     void *arg)
 {
 	struct conf *c = L->c;
@@ -471,8 +471,8 @@ item_mech(struct loader *L, const config_setting_t *e, const char *v,
 
 /* A socket key: one of the forms accept takes (CONF_SOCKETS, ...). */
 static int
-item_socket(struct loader *L, const config_setting_t *grp, const char *key,
-    unsigned accept, char **out)
+conf_load_item_socket(struct loader *L, const config_setting_t *grp,
+    const char *key, unsigned accept, char **out)
 {
 	struct sockspec s;
 	char msg[256];
@@ -487,7 +487,7 @@ item_socket(struct loader *L, const config_setting_t *grp, const char *key,
 }
 
 static int
-load_auth(struct loader *L, const config_setting_t *root)
+conf_load_auth(struct loader *L, const config_setting_t *root)
 {
 	struct conf *c = L->c;
 	const config_setting_t *g;
@@ -495,11 +495,12 @@ load_auth(struct loader *L, const config_setting_t *root)
 
 	g = conf_read_group(L, root, "auth", &rc);
 	if (rc < 0 ||
-	    item_socket(L, g, "auth.dovecot", CONF_SOCKETS,
+	    conf_load_item_socket(L, g, "auth.dovecot", CONF_SOCKETS,
 	    &c->auth_dovecot) < 0 ||
-	    item_socket(L, g, "auth.saslauthd", CONF_SOCKETS,
+	    conf_load_item_socket(L, g, "auth.saslauthd", CONF_SOCKETS,
 	    &c->auth_saslauthd) < 0 ||
-	    conf_read_strlist(L, g, "auth.mechanisms", item_mech, NULL) < 0 ||
+	    conf_read_strlist(L, g, "auth.mechanisms", conf_load_item_mech,
+	    NULL) < 0 ||
 	    conf_read_int(L, g, "auth.failure_delay",
 	    &c->auth_failure_delay) < 0 ||
 	    conf_read_int(L, g, "auth.max_failures",
@@ -508,7 +509,7 @@ load_auth(struct loader *L, const config_setting_t *root)
 	    &c->auth_user_max_failures) < 0 ||
 	    conf_read_int(L, g, "auth.failure_window",
 	    &c->auth_failure_window) < 0 ||
-	    load_domains(L, g, "auth.realms", "auth.realms", &c->auth_realms,
+	    conf_load_domains(L, g, "auth.realms", "auth.realms", &c->auth_realms,
 	    0) != 0)
 		return -1;
 	if (c->auth_nmechanisms == 0 &&
@@ -517,14 +518,14 @@ load_auth(struct loader *L, const config_setting_t *root)
 		size_t i;
 
 		for (i = 0; (m = saslmech_at(i)) != NULL; i++)
-			if (item_mech(L, root, m->name, NULL) != 0)
+			if (conf_load_item_mech(L, root, m->name, NULL) != 0)
 				return -1;
 	}
 	return 0;
 }
 
 static int
-load_poplogs(struct loader *L, const config_setting_t *g)
+conf_load_poplogs(struct loader *L, const config_setting_t *g)
 {
 	struct conf *c = L->c;
 	const config_setting_t *s = conf_read_get(g, "pop.logs"), *e;
@@ -554,7 +555,7 @@ load_poplogs(struct loader *L, const config_setting_t *g)
 }
 
 static int
-item_proto(struct loader *L, const config_setting_t *e, const char *v,
+conf_load_item_proto(struct loader *L, const config_setting_t *e, const char *v,
     void *arg)
 {
 	char msg[256];
@@ -566,7 +567,7 @@ item_proto(struct loader *L, const config_setting_t *e, const char *v,
 }
 
 static int
-load_pop(struct loader *L, const config_setting_t *root)
+conf_load_pop(struct loader *L, const config_setting_t *root)
 {
 	struct conf *c = L->c;
 	const config_setting_t *g;
@@ -583,17 +584,17 @@ load_pop(struct loader *L, const config_setting_t *root)
 	    sizeof(msg)) != 0)
 		return conf_read_fail(L, conf_read_get(g, "pop.store"), "%s",
 		    msg);
-	if (conf_read_strlist(L, g, "pop.protocols", item_proto, NULL) < 0)
+	if (conf_read_strlist(L, g, "pop.protocols", conf_load_item_proto, NULL) < 0)
 		return -1;
 	if (c->pop_protocols == 0)
 		return conf_read_fail(L, conf_read_get(g, "pop.protocols"),
 		    "pop.protocols is empty: list \"pop3\" and/or \"imap\"");
-	return load_poplogs(L, g);
+	return conf_load_poplogs(L, g);
 }
 
 /* on_error: what the milter answers when it cannot decide. */
 static int
-load_on_error(struct loader *L, const config_setting_t *root)
+conf_load_on_error(struct loader *L, const config_setting_t *root)
 {
 	char *onerr = NULL;
 	int rc = conf_read_str(L, root, "on_error", &onerr);
@@ -612,15 +613,15 @@ load_on_error(struct loader *L, const config_setting_t *root)
 }
 
 static int
-load_top(struct loader *L, const config_setting_t *root)
+conf_load_top(struct loader *L, const config_setting_t *root)
 {
 	struct conf *c = L->c;
 
 	if (conf_read_members(L, root, "") != 0 ||
-	    item_socket(L, root, "socket", CONF_SOCKETS, &c->socket) < 0 ||
+	    conf_load_item_socket(L, root, "socket", CONF_SOCKETS, &c->socket) < 0 ||
 	    conf_read_mode(L, root, "socket_mode", &c->socket_mode) < 0 ||
 	    conf_read_str(L, root, "socket_group", &c->socket_group) < 0 ||
-	    item_socket(L, root, "control", CONF_CONTROL_SOCKETS,
+	    conf_load_item_socket(L, root, "control", CONF_CONTROL_SOCKETS,
 	    &c->control) < 0 ||
 	    conf_read_mode(L, root, "control_mode", &c->control_mode) < 0 ||
 	    conf_read_str(L, root, "control_group", &c->control_group) < 0 ||
@@ -632,7 +633,7 @@ load_top(struct loader *L, const config_setting_t *root)
 		conf_read_warn(L, conf_read_get(root, "dry_run"), "dry_run is "
 		    "on: nothing is refused, refusals are only logged as "
 		    "\"would reject\"");
-	return load_on_error(L, root);
+	return conf_load_on_error(L, root);
 }
 
 struct conf *
@@ -655,10 +656,10 @@ conf_build(config_t *cfg, const char *name, const char *text, char *err,
 	netset_init(&c->lan);
 	strmap_init(&c->usermap);
 	domset_init(&c->auth_realms);
-	if (load_top(&L, root) != 0 || load_local(&L, root) != 0 ||
-	    load_relay(&L, root) != 0 || load_services(&L, root) != 0 ||
-	    load_users(&L, root) != 0 || load_auth(&L, root) != 0 ||
-	    load_pop(&L, root) != 0 || conf_risk_check(&L, root) != 0) {
+	if (conf_load_top(&L, root) != 0 || conf_load_local(&L, root) != 0 ||
+	    conf_load_relay(&L, root) != 0 || conf_load_services(&L, root) != 0 ||
+	    conf_load_users(&L, root) != 0 || conf_load_auth(&L, root) != 0 ||
+	    conf_load_pop(&L, root) != 0 || conf_risk_check(&L, root) != 0) {
 		conf_free(c);
 		return NULL;
 	}

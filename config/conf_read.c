@@ -97,7 +97,8 @@ conf_read_where(const struct loader *L, const config_setting_t *s, char *buf,
 }
 
 int
-conf_read_fail(struct loader *L, const config_setting_t *s, const char *fmt, ...)
+conf_read_fail(struct loader *L, const config_setting_t *s, const char *fmt,
+    ...)
 {
 	char msg[CONF_ERRLEN], pos[900];
 	va_list ap;
@@ -136,7 +137,8 @@ conf_read_add_warning(struct loader *L, const char *msg)
 }
 
 void
-conf_read_warn(struct loader *L, const config_setting_t *s, const char *fmt, ...)
+conf_read_warn(struct loader *L, const config_setting_t *s, const char *fmt,
+    ...)
 {
 	char msg[CONF_ERRLEN], pos[900], line[CONF_ERRLEN + 904];
 	va_list ap;

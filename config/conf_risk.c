@@ -91,8 +91,8 @@ conf_risk_domain(const char *p, char *err, size_t errlen)
  * nets set, entries that are networks (always_allow_from) are skipped.
  */
 static int
-risk_domains(struct loader *L, const config_setting_t *grp, const char *key,
-    const char *what, int nets)
+conf_risk_domains(struct loader *L, const config_setting_t *grp,
+    const char *key, const char *what, int nets)
 {
 	const config_setting_t *s = config_setting_get_member(grp, key);
 	char msg[512], cerr[128];
@@ -119,7 +119,7 @@ risk_domains(struct loader *L, const config_setting_t *grp, const char *key,
  * /32 and inside 2000::/3 (IPv6), so that conf_load warned of it already.
  */
 static void
-risk_wide_entry(const config_setting_t *s, unsigned entry4, int *wide4,
+conf_risk_wide_entry(const config_setting_t *s, unsigned entry4, int *wide4,
     int *wide6)
 {
 	char cerr[128];
@@ -149,7 +149,7 @@ risk_wide_entry(const config_setting_t *s, unsigned entry4, int *wide4,
  * all of 2000::/3; for the list alone, warn when it is wide in all.
  */
 static int
-risk_nets(struct loader *L, const config_setting_t *s,
+conf_risk_nets(struct loader *L, const config_setting_t *s,
     const struct risk_list *l, const struct netset *const *sets, size_t n,
     int together)
 {
@@ -171,7 +171,7 @@ risk_nets(struct loader *L, const config_setting_t *s,
 		    "together" : ": its networks", l->who);
 	if (together)
 		return 0;
-	risk_wide_entry(s, l->entry4, &wide4, &wide6);
+	conf_risk_wide_entry(s, l->entry4, &wide4, &wide6);
 	if (!wide4 && cov.v4 > RISK_V4_WIDE)
 		conf_read_warn(L, s, "%s: its networks cover %llu IPv4 "
 		    "addresses in all, more than a /8: every client in them "
@@ -187,7 +187,7 @@ risk_nets(struct loader *L, const config_setting_t *s,
 
 /* always_allow_from and always_allow_to of a policy that lists its own. */
 static int
-risk_policy(struct loader *L, const config_setting_t *grp,
+conf_risk_policy(struct loader *L, const config_setting_t *grp,
     const struct relay_policy *p, const char *where)
 {
 	const config_setting_t *s;
@@ -201,11 +201,11 @@ risk_policy(struct loader *L, const config_setting_t *grp,
 	snprintf(key, sizeof(key), "%s.always_allow_from", where);
 	snprintf(tkey, sizeof(tkey), "%s.always_allow_to", where);
 	s = config_setting_get_member(grp, "always_allow_from");
-	if (p->owns_from && s != NULL && (risk_domains(L, grp,
-	    "always_allow_from", key, 1) != 0 || risk_nets(L, s, &l, sets, 1,
-	    0) != 0 || risk_nets(L, s, &l, sets, 2, 1) != 0))
+	if (p->owns_from && s != NULL && (conf_risk_domains(L, grp,
+	    "always_allow_from", key, 1) != 0 || conf_risk_nets(L, s, &l, sets, 1,
+	    0) != 0 || conf_risk_nets(L, s, &l, sets, 2, 1) != 0))
 		return -1;
-	if (p->owns_to && risk_domains(L, grp, "always_allow_to", tkey,
+	if (p->owns_to && conf_risk_domains(L, grp, "always_allow_to", tkey,
 	    0) != 0)
 		return -1;
 	return 0;
@@ -223,21 +223,21 @@ conf_risk_check(struct loader *L, const config_setting_t *root)
 	char where[160];
 	size_t i;
 
-	if (g != NULL && (risk_domains(L, g, "domains", "local.domains",
-	    0) != 0 || risk_domains(L, g, "domain_aliases",
+	if (g != NULL && (conf_risk_domains(L, g, "domains", "local.domains",
+	    0) != 0 || conf_risk_domains(L, g, "domain_aliases",
 	    "local.domain_aliases", 0) != 0))
 		return -1;
 	s = g != NULL ? config_setting_get_member(g, "lan") : NULL;
-	if (s != NULL && risk_nets(L, s, &l, &lan, 1, 0) != 0)
+	if (s != NULL && conf_risk_nets(L, s, &l, &lan, 1, 0) != 0)
 		return -1;
-	if (risk_policy(L, config_setting_get_member(root, "relay"),
+	if (conf_risk_policy(L, config_setting_get_member(root, "relay"),
 	    &c->relay, "relay") != 0)
 		return -1;
 	svc = config_setting_get_member(root, "services");
 	for (i = 0; svc != NULL && i < c->nservices; i++) {
 		snprintf(where, sizeof(where), "services[%s]",
 		    c->services[i].service);
-		if (risk_policy(L, config_setting_get_elem(svc, (unsigned)i),
+		if (conf_risk_policy(L, config_setting_get_elem(svc, (unsigned)i),
 		    &c->services[i], where) != 0)
 			return -1;
 	}

@@ -103,9 +103,9 @@ addr_label(const char *p, size_t len, int *ascii)
  * and dots, the ideographic full stop, circled letters, and drops soft
  * hyphens and zero-width characters, so example.com in fullwidth
  * letters would otherwise compare equal to example.com while the MTA may
- * route it elsewhere. Each label of in, lower-cased and composed (NFC), must equal
- * the same label of ascii: as written for an ASCII label, as its U-label
- * otherwise. Returns 1 for such a look-alike (or when the check cannot
+ * route it elsewhere. Each label of in, lower-cased and composed (NFC),
+ * must equal the same label of ascii: as written for an ASCII label, as
+ * its U-label otherwise. Returns 1 for such a look-alike (or when the check cannot
  * be made), 0 for an honest spelling.
  */
 static int

@@ -235,7 +235,7 @@ test_pwhash(void)
 		tap_ok(pwhash_make(schemes[i], "p@ss word", out, sizeof(out))
 		    == 0 && pwhash_verify(out, "p@ss word") == 1 &&
 		    pwhash_verify(out, "p@ss worD") == 0 &&
-		    conf_password_check(out, check, sizeof(check)) == 0, "%s",
+		    conf_check_password(out, check, sizeof(check)) == 0, "%s",
 		    what);
 	}
 	tap_ok(pwhash_make("SCRAM-SHA-256", "x", out, sizeof(out)) == 0 &&

@@ -709,9 +709,9 @@ test_grammars(void)
 
 	for (i = 0; i < NELEM(pw_cases); i++) {
 		char err[256] = "", what[256];
-		int rc = conf_password_check(pw_cases[i].in, err, sizeof(err));
+		int rc = conf_check_password(pw_cases[i].in, err, sizeof(err));
 
-		snprintf(what, sizeof(what), "conf_password_check(\"%.50s\")",
+		snprintf(what, sizeof(what), "conf_check_password(\"%.50s\")",
 		    pw_cases[i].in);
 		tap_is_int(rc, pw_cases[i].rc, what);
 		if (rc != 0)

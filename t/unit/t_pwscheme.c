@@ -219,7 +219,7 @@ test_agree(void)
 			    "iterations", tc->saltlen, tc->iter);
 		} else
 			snprintf(what, sizeof(what), "\"%.50s\"", stored);
-		loads = conf_password_check(stored, err, sizeof(err)) == 0;
+		loads = conf_check_password(stored, err, sizeof(err)) == 0;
 		if (!tap_is_int(loads, tc->loads, what))
 			printf("#   (%s)\n", err);
 		rc = pwhash_verify(stored, tc->pw);
