@@ -105,8 +105,8 @@ addr_label(const char *p, size_t len, int *ascii)
  * letters would otherwise compare equal to example.com while the MTA may
  * route it elsewhere. Each label of in, lower-cased and composed (NFC),
  * must equal the same label of ascii: as written for an ASCII label, as
- * its U-label otherwise. Returns 1 for such a look-alike (or when the check cannot
- * be made), 0 for an honest spelling.
+ * its U-label otherwise. Returns 1 for such a look-alike (or when the
+ * check cannot be made), 0 for an honest spelling.
  */
 static int
 addr_idn_lookalike(const char *in, const char *ascii)

@@ -71,8 +71,9 @@ struct policy_decision {
 
 /*
  * policy_decide -- apply the decision procedure (relaymilter(8),
- * "Decision procedure") for one recipient under the relay policy rp of conf c. Fills out. Pure:
- * no I/O but the pop callback, no allocation, no locks.
+ * "Decision procedure") for one recipient under the relay policy rp of
+ * conf c. Fills out. Pure: no I/O but the pop callback, no allocation,
+ * no locks.
  * A recipient in a local domain (or a bare <postmaster>) whose
  * req->rcpt_mailer is known and is neither in c->local_transports nor
  * "error"/"discard" is not accepted as local: it goes on through steps
