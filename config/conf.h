@@ -125,6 +125,7 @@ struct conf {
 
 	int		 pop_window;
 	char		*pop_store;	/* the key table's default if absent */
+	char		*pop_store_password;	/* Redis AUTH; never logged */
 	int		 pop_ipv6_prefix;	/* IPv6 clients grouped by */
 	int		 pop_protocols;	/* CONF_POP_* bits */
 	struct conf_poplog *pop_logs;

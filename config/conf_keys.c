@@ -75,6 +75,7 @@ const struct conf_key conf_keys[] = {
 	/* pop */
 	{ "pop.window", CONF_KEY_INT, "300", 1, 86400 },
 	{ "pop.store", CONF_KEY_STRING, "lmdb:/var/lib/relaymilter/pop", 0, 0 },
+	{ "pop.store_password", CONF_KEY_STRING, NULL, 0, 0 },
 	/* a /64 is one customer's LAN; 128 keys single addresses */
 	{ "pop.ipv6_prefix", CONF_KEY_INT, "64", 32, 128 },
 	{ "pop.protocols", CONF_KEY_LIST, "pop3", 0, 0 },

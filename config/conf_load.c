@@ -578,13 +578,16 @@ conf_load_pop(struct loader *L, const config_setting_t *root)
 	if (rc < 0 ||
 	    conf_read_int(L, g, "pop.window", &c->pop_window) < 0 ||
 	    conf_read_int(L, g, "pop.ipv6_prefix", &c->pop_ipv6_prefix) < 0 ||
+	    conf_read_str(L, g, "pop.store_password",
+	    &c->pop_store_password) < 0 ||
 	    (rc = conf_read_str(L, g, "pop.store", &c->pop_store)) < 0)
 		return -1;
 	if (rc > 0 && conf_pop_store_check(c->pop_store, msg,
 	    sizeof(msg)) != 0)
 		return conf_read_fail(L, conf_read_get(g, "pop.store"), "%s",
 		    msg);
-	if (conf_read_strlist(L, g, "pop.protocols", conf_load_item_proto, NULL) < 0)
+	if (conf_read_strlist(L, g, "pop.protocols", conf_load_item_proto,
+	    NULL) < 0)
 		return -1;
 	if (c->pop_protocols == 0)
 		return conf_read_fail(L, conf_read_get(g, "pop.protocols"),

@@ -229,6 +229,11 @@ conf_pop_free(struct conf *c)
 	size_t i;
 
 	free(c->pop_store);
+	if (c->pop_store_password != NULL) {
+		explicit_bzero(c->pop_store_password,
+		    strlen(c->pop_store_password));
+		free(c->pop_store_password);
+	}
 	for (i = 0; i < c->pop_nlogs; i++) {
 		free(c->pop_logs[i].path);
 		free(c->pop_logs[i].format);

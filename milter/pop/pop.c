@@ -69,7 +69,8 @@ pop_open(const struct conf *c, char *err, size_t errlen)
 
 	if (!conf_pop_needed(c))
 		return 0;
-	if (popstore_open(spec, c->pop_ipv6_prefix, &st, err, errlen) != 0)
+	if (popstore_open(spec, c->pop_ipv6_prefix, c->pop_store_password, &st,
+	    err, errlen) != 0)
 		return -1;
 	__atomic_store_n(&pop_st, st, __ATOMIC_RELEASE);
 	log_msg(LOG_INFO, "pop store %s open (window %d s, IPv6 clients by "

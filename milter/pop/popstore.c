@@ -30,8 +30,8 @@ popstore_prepare(const char *spec, uid_t uid, gid_t gid, char *err,
 }
 
 int
-popstore_open(const char *spec, int ipv6_prefix, struct popstore **out,
-    char *err, size_t errlen)
+popstore_open(const char *spec, int ipv6_prefix, const char *password,
+    struct popstore **out, char *err, size_t errlen)
 {
 	struct popstore *st;
 
@@ -51,7 +51,7 @@ popstore_open(const char *spec, int ipv6_prefix, struct popstore **out,
 		st->impl = popstore_lmdb_open(spec + 5, err, errlen);
 	} else if (strncmp(spec, "redis://", 8) == 0) {
 		st->ops = &popstore_redis_ops;
-		st->impl = popstore_redis_open(spec, err, errlen);
+		st->impl = popstore_redis_open(spec, password, err, errlen);
 	} else
 		snprintf(err, errlen, "pop.store \"%s\": unknown kind", spec);
 	if (st->impl == NULL) {

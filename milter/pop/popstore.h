@@ -47,11 +47,13 @@ int popstore_prepare(const char *spec, uid_t uid, gid_t gid, char *err,
 /*
  * popstore_open -- open the store named by spec ("lmdb:/dir", the
  * directory created if missing, or "redis://host:port/db", connected
- * lazily). IPv6 addresses are grouped by ipv6_prefix bits (1-128).
- * Returns 0 with *out set, or -1 with a message in err.
+ * lazily, each connection sending AUTH password first when password is
+ * not NULL; lmdb ignores it). IPv6 addresses are grouped by ipv6_prefix
+ * bits (1-128). Returns 0 with *out set, or -1 with a message in err
+ * (never the password).
  */
-int popstore_open(const char *spec, int ipv6_prefix, struct popstore **out,
-    char *err, size_t errlen);
+int popstore_open(const char *spec, int ipv6_prefix, const char *password,
+    struct popstore **out, char *err, size_t errlen);
 
 /* popstore_close -- release st (NULL is fine). No call may be running. */
 void popstore_close(struct popstore *st);

@@ -53,8 +53,10 @@ int popstore_lmdb_prepare(const char *dir, uid_t uid, gid_t gid, char *err,
 
 /*
  * popstore_redis_open -- prepare a pool of connections to the Redis
- * server of spec (connected lazily). Returns the handle, or NULL.
+ * server of spec (connected lazily; each sends AUTH password first when
+ * password is not NULL). Returns the handle, or NULL.
  */
-void *popstore_redis_open(const char *spec, char *err, size_t errlen);
+void *popstore_redis_open(const char *spec, const char *password, char *err,
+    size_t errlen);
 
 #endif

@@ -32,6 +32,7 @@
 struct popstore_redis {
 	char		 host[256];
 	int		 port, db;
+	char		*password;	/* AUTH, or NULL; never logged */
 	pthread_mutex_t	 lock;		/* the pool and the back-off state */
 	redisContext	*idle[POPSTORE_REDIS_POOL];
 	int		 nidle;
@@ -51,7 +52,8 @@ popstore_redis_ms(void)
 }
 
 void *
-popstore_redis_open(const char *spec, char *err, size_t errlen)
+popstore_redis_open(const char *spec, const char *password, char *err,
+    size_t errlen)
 {
 	struct popstore_redis *r = calloc(1, sizeof(*r));
 
@@ -61,6 +63,11 @@ popstore_redis_open(const char *spec, char *err, size_t errlen)
 	}
 	if (conf_pop_redis_parse(spec, r->host, sizeof(r->host), &r->port,
 	    &r->db, err, errlen) != 0) {
+		free(r);
+		return NULL;
+	}
+	if (password != NULL && (r->password = strdup(password)) == NULL) {
+		snprintf(err, errlen, "out of memory");
 		free(r);
 		return NULL;
 	}
@@ -78,7 +85,31 @@ popstore_redis_close(void *impl)
 	for (i = 0; i < r->nidle; i++)
 		redisFree(r->idle[i]);
 	pthread_mutex_destroy(&r->lock);
+	if (r->password != NULL) {
+		explicit_bzero(r->password, strlen(r->password));
+		free(r->password);
+	}
 	free(r);
+}
+
+/* AUTH on a new connection c: 0, or -1 with c freed and err filled. */
+static int
+popstore_redis_auth(struct popstore_redis *r, redisContext *c, char *err,
+    size_t errlen)
+{
+	redisReply *rep = redisCommand(c, "AUTH %s", r->password);
+	int ok = rep != NULL && rep->type == REDIS_REPLY_STATUS;
+
+	/* The server's words only: the command itself holds the password. */
+	snprintf(err, errlen, "redis %s:%d: AUTH refused%s%s", r->host,
+	    r->port, rep != NULL && rep->type == REDIS_REPLY_ERROR ? ": " : "",
+	    rep != NULL && rep->type == REDIS_REPLY_ERROR ? rep->str : "");
+	if (rep != NULL)
+		freeReplyObject(rep);
+	if (ok)
+		return 0;
+	redisFree(c);
+	return -1;
 }
 
 /* A new connection, or NULL (why in err). */
@@ -96,6 +127,8 @@ popstore_redis_connect(struct popstore_redis *r, char *err, size_t errlen)
 			redisFree(c);
 		return NULL;
 	}
+	if (r->password != NULL && popstore_redis_auth(r, c, err, errlen) != 0)
+		return NULL;
 	if (r->db == 0)
 		return c;
 	rep = redisCommand(c, "SELECT %d", r->db);

@@ -139,7 +139,7 @@ main(int argc, char **argv)
 	b.conf = conf_load_string("local = { domains = [ \"example.com\" ]; "
 	    "lan = [ \"127.0.0.1\" ]; };\nrelay = { pop_before_smtp = true; "
 	    "};\n", "bench", err, sizeof(err));
-	if (b.conf == NULL || popstore_open(argv[1], 64, &b.st, err,
+	if (b.conf == NULL || popstore_open(argv[1], 64, NULL, &b.st, err,
 	    sizeof(err)) != 0 || bench_fill(b.st) != 0) {
 		fprintf(stderr, "popbench: %s\n", err);
 		return 1;

@@ -15,7 +15,8 @@
 #                            $T/NAME/dovecot.log; EXTRA is appended to its config
 #   dc_down NAME             stop it by its master PID
 #   pop3 IP PORT USER PASS   log in over POP3 from IP; prints OK or FAIL ...
-#   redis_up PORT / redis_down   a private redis-server (no persistence)
+#   redis_up PORT [PASSWORD] / redis_down   a private redis-server (no
+#                            persistence; with PASSWORD, it requires AUTH)
 #   smtp IP PORT FROM RCPT   one SMTP transaction with swaks; sets SMTP_CODE
 #                            and SMTP_ESC (reply to RCPT TO) and SMTP_LINE
 
@@ -130,12 +131,14 @@ EOF
 
 redis_up() {
     mkdir -p "$T/redis"
-    redis-server --port "$1" --bind 127.0.0.1 --save '' --appendonly no \
-        --dir "$T/redis" --daemonize no --protected-mode yes \
+    if [ -n "${2:-}" ]; then set -- "$1" --requirepass "$2"; else set -- "$1"; fi
+    _rp=$1; shift
+    redis-server --port "$_rp" --bind 127.0.0.1 --save '' --appendonly no \
+        --dir "$T/redis" --daemonize no --protected-mode yes "$@" \
         >> "$T/redis/redis.log" 2>&1 &
     REDIS_PID=$!
     register_pid "$REDIS_PID"
-    wait_port 127.0.0.1 "$1" 10 || bail_out "redis-server did not start on $1"
+    wait_port 127.0.0.1 "$_rp" 10 || bail_out "redis-server did not start on $_rp"
 }
 
 redis_down() {

@@ -175,7 +175,7 @@ test_reopen(const char *spec)
 	struct popstore *st;
 	char err[256];
 
-	if (popstore_open(spec, 64, &st, err, sizeof(err)) != 0) {
+	if (popstore_open(spec, 64, NULL, &st, err, sizeof(err)) != 0) {
 		tap_ok(0, "reopen: %s", err);
 		return;
 	}
@@ -383,7 +383,7 @@ test_redis_backoff(void)
 	snprintf(spec, sizeof(spec), "redis://127.0.0.1:%d/0", fr.port);
 	fake_ms = 1000000;
 	connects_since();
-	if (!tap_is_int(popstore_open(spec, 64, &st, err, sizeof(err)), 0,
+	if (!tap_is_int(popstore_open(spec, 64, NULL, &st, err, sizeof(err)), 0,
 	    "redis store opens without a server")) {
 		printf("#   %s\n", err);
 		close(fr.fd);
@@ -446,7 +446,7 @@ main(void)
 	}
 	/* A directory that does not exist yet, two levels deep. */
 	snprintf(spec, sizeof(spec), "lmdb:%s/var/pop", dir);
-	if (popstore_open(spec, 64, &st, err, sizeof(err)) != 0) {
+	if (popstore_open(spec, 64, NULL, &st, err, sizeof(err)) != 0) {
 		printf("Bail out! %s\n", err);
 		return 1;
 	}
@@ -458,7 +458,7 @@ main(void)
 	test_threads(st);
 	popstore_close(st);
 	test_reopen(spec);
-	tap_is_int(popstore_open("lmdb:/proc/no/such", 64, &st, err,
+	tap_is_int(popstore_open("lmdb:/proc/no/such", 64, NULL, &st, err,
 	    sizeof(err)), -1, "a directory that cannot be made is an error");
 	tap_ok(strstr(err, "/proc/no") != NULL, "the error names it: %s", err);
 	test_redis_backoff();
