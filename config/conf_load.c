@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 
 #include "conf_load.h"
+#include "conf_perm.h"
 #include "conf_read.h"
 #include "pwscheme.h"
 #include "saslmech.h"
@@ -654,7 +655,7 @@ conf_build(config_t *cfg, const char *name, const char *text, char *err,
 	if (load_top(&L, root) != 0 || load_local(&L, root) != 0 ||
 	    load_relay(&L, root) != 0 || load_services(&L, root) != 0 ||
 	    load_users(&L, root) != 0 || load_auth(&L, root) != 0 ||
-	    load_pop(&L, root) != 0) {
+	    load_pop(&L, root) != 0 || conf_perm_sockets(&L, root) != 0) {
 		conf_free(c);
 		return NULL;
 	}

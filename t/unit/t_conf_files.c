@@ -273,6 +273,18 @@ static const struct warn_case warn_cases[] = {
 	    "relay = { relay_for_client_machines = true; };\n"
 	    "services = ( { daemon_name = \"a\"; smtp_auth = true; },\n"
 	    "  { daemon_name = \"b\"; } );\n", 2, "relay: " },
+	{ "sockets on loopback, unix and localhost",
+	    "socket = \"inet6:8895@[::1]\";\ncontrol = \"unix:/run/r.ctl\";\n"
+	    "auth = { dovecot = \"inet:3659@127.0.0.2\";\n"
+	    "  saslauthd = \"inet:3660@localhost\"; };\n", 0, NULL },
+	{ "milter socket on every address",
+	    "\nsocket = \"inet:8895@0.0.0.0\";\n", 1,
+	    "warn.conf:2: socket \"inet:8895@0.0.0.0\" is not on a loopback "
+	    "address: every host that reaches the port may talk to the milter" },
+	{ "milter socket on a LAN address",
+	    "socket = \"inet6:8895@[2001:db8::25]\";\n", 1,
+	    "warn.conf:1: socket \"inet6:8895@[2001:db8::25]\" is not on a "
+	    "loopback address" },
 	{ "... a service turning it on",
 	    "services = ( { daemon_name = \"open\";\n"
 	    "  relay_for_client_machines = true; } );\n", 1,
