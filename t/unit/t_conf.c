@@ -582,6 +582,17 @@ static const struct bad_case bad_cases[] = {
 	{ "control on inet", "control = \"inet:8896@127.0.0.1\";\n", 1,
 	    "expected unix:/path or local:/path" },
 	{ "bad socket_mode", "socket_mode = \"0999\";\n", 1, "socket_mode" },
+	{ "control_mode open to every user",
+	    "control = \"unix:/run/r.ctl\";\n\ncontrol_mode = \"0666\";\n", 3,
+	    "control_mode \"0666\" lets every local user connect: they could "
+	    "open relaying for any address (relayctl pop add)" },
+	{ "control_mode 777 without a control socket",
+	    "control_mode = \"777\";\n", 1, "control_mode \"777\" lets every" },
+	{ "socket_mode open to every user",
+	    "socket = \"unix:/run/r.sock\";\nsocket_mode = \"0666\";\n", 2,
+	    "socket_mode \"0666\" lets every local user connect" },
+	{ "socket_mode: others may write, the group may not",
+	    "socket_mode = \"0602\";\n", 1, "socket_mode \"0602\"" },
 	{ "bad socket_mode text", "socket_mode = \"rw\";\n", 1,
 	    "socket_mode" },
 	/* on_error */

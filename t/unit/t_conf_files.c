@@ -285,6 +285,29 @@ static const struct warn_case warn_cases[] = {
 	    "socket = \"inet6:8895@[2001:db8::25]\";\n", 1,
 	    "warn.conf:1: socket \"inet6:8895@[2001:db8::25]\" is not on a "
 	    "loopback address" },
+	{ "control_mode 0660 without control_group",
+	    "control = \"unix:/run/r.ctl\";\ncontrol_mode = \"0660\";\n", 1,
+	    "warn.conf:2: control_mode \"0660\" lets the group connect, but "
+	    "control_group is not set" },
+	{ "... with control_group", "control = \"unix:/run/r.ctl\";\n"
+	    "control_mode = \"0660\";\ncontrol_group = \"adm\";\n", 0, NULL },
+	{ "... without a control socket", "control_mode = \"0660\";\n", 0,
+	    NULL },
+	{ "control_mode 0644 without control_group",
+	    "control = \"unix:/run/r.ctl\";\ncontrol_mode = \"0644\";\n", 0,
+	    NULL },
+	{ "control_mode unset (0660) without control_group",
+	    "control = \"unix:/run/r.ctl\";\n", 0, NULL },
+	{ "socket_mode 0660 without socket_group, unix milter socket",
+	    "socket = \"unix:/run/r.sock\";\n\nsocket_mode = \"0660\";\n", 1,
+	    "warn.conf:3: socket_mode \"0660\" lets the group connect, but "
+	    "socket_group is not set" },
+	{ "... a unix auth socket",
+	    "socket_mode = \"0670\";\n"
+	    "auth = { saslauthd = \"unix:/run/r/mux\"; };\n", 1,
+	    "warn.conf:1: socket_mode \"0670\"" },
+	{ "... inet sockets only (the mode applies to none)",
+	    "socket_mode = \"0660\";\n", 0, NULL },
 	{ "... a service turning it on",
 	    "services = ( { daemon_name = \"open\";\n"
 	    "  relay_for_client_machines = true; } );\n", 1,
