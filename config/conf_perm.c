@@ -1,18 +1,27 @@
 /*
- * conf_perm: who may reach what the config opens. Whoever can connect to
- * the control socket can open relaying for any address (relayctl pop
- * add), and whoever can connect to an auth socket can try the users'
- * passwords, so those two kinds must be reachable from this host only,
- * and no socket mode may let every local user in; the milter socket may
- * sit on a network address, since the MTA may run elsewhere, but that
- * draws a warning. The rules run on the finished values, with the
- * loader's positions for the messages.
+ * conf_perm: who may reach what the config opens, and who may change the
+ * config itself. Whoever can connect to the control socket can open
+ * relaying for any address (relayctl pop add), and whoever can connect
+ * to an auth socket can try the users' passwords, so those two kinds
+ * must be reachable from this host only, and no socket mode may let
+ * every local user in; the milter socket may sit on a network address,
+ * since the MTA may run elsewhere, but that draws a warning. The socket
+ * rules run on the finished values, with the loader's positions for the
+ * messages. Whoever can write the file, an @include, or the folder that
+ * holds one sets the policy at the next reload: a file every local user
+ * could change is refused, one its group could change draws a warning.
  */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "conf_perm.h"
 #include "sockspec.h"
@@ -141,4 +150,171 @@ conf_perm_sockets(struct loader *L, const config_setting_t *root)
 		    "%s", conf_perm_socks[i].path, v, conf_perm_socks[i].risk);
 	}
 	return 0;
+}
+
+/*
+ * How many files libconfig read into cfg, and the path it opened for the
+ * i-th (the first is the file it was given). Before 1.6 the list holds
+ * an @include as written, opened below include_dir (even an absolute
+ * name); from 1.6 it holds the path opened, and from 1.7 it ends with
+ * NULL instead of being counted.
+ */
+#if LIBCONFIG_VER_MAJOR == 1 && LIBCONFIG_VER_MINOR < 7
+#define CONF_PERM_NFILES(cfg) ((cfg)->filenames != NULL ? \
+	(size_t)(cfg)->num_filenames : 0)
+#else
+static size_t
+conf_perm_nfiles(const config_t *cfg)
+{
+	size_t n = 0;
+
+	while (cfg->filenames != NULL && cfg->filenames[n] != NULL)
+		n++;
+	return n;
+}
+#define CONF_PERM_NFILES(cfg) conf_perm_nfiles(cfg)
+#endif
+
+static const char *
+conf_perm_filename(const config_t *cfg, size_t i, char *buf, size_t len)
+{
+	const char *name = cfg->filenames[i];
+
+#if LIBCONFIG_VER_MAJOR == 1 && LIBCONFIG_VER_MINOR < 6
+	if (i > 0 && cfg->include_dir != NULL) {
+		snprintf(buf, len, "%s/%s", cfg->include_dir, name);
+		return buf;
+	}
+#else
+	(void)buf;
+	(void)len;
+#endif
+	return name;
+}
+
+/*
+ * The folder that holds file: whoever may write there without the
+ * sticky bit may put another file in its place.
+ */
+static int
+conf_perm_dir(const char *file, char *err, size_t errlen)
+{
+	const char *slash = strrchr(file, '/');
+	char dir[PATH_MAX];
+	struct stat st;
+
+	if (slash == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", slash == file ? 1 :
+		    (int)(slash - file) & 0xfff, file);
+	if (stat(dir, &st) != 0) {
+		snprintf(err, errlen, "%s: cannot check who may write its "
+		    "folder %s: %s", file, dir, strerror(errno));
+		return -1;
+	}
+	if ((st.st_mode & S_IWOTH) && !(st.st_mode & S_ISVTX)) {
+		snprintf(err, errlen, "%s: its folder %s may be written by "
+		    "every local user (mode %04o, no sticky bit): anyone could "
+		    "replace the file and set the relaying policy; chmod o-w "
+		    "%s", file, dir, (unsigned)(st.st_mode & 07777), dir);
+		return -1;
+	}
+	return 0;
+}
+
+/* The name of group gid, or its number, into buf. */
+static const char *
+conf_perm_group(gid_t gid, char *buf, size_t len)
+{
+	struct group gr, *res = NULL;
+	char tmp[1024];
+
+	if (getgrgid_r(gid, &gr, tmp, sizeof(tmp), &res) == 0 && res != NULL)
+		snprintf(buf, len, "%s", gr.gr_name);
+	else
+		snprintf(buf, len, "%u", (unsigned)gid);
+	return buf;
+}
+
+/* One file libconfig read: see conf_perm_files. */
+static int
+conf_perm_file(const char *file, char ***warn, size_t *nwarn, char *err,
+    size_t errlen)
+{
+	char real[PATH_MAX], msg[PATH_MAX + 512], group[64];
+	struct stat st;
+	int fd = open(file, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		snprintf(err, errlen, "%s: cannot check who may write it: %s",
+		    file, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	if (st.st_mode & S_IWOTH) {
+		snprintf(err, errlen, "%s: every local user may write it (mode "
+		    "%04o): anyone could set the relaying policy; chmod o-w it",
+		    file, (unsigned)(st.st_mode & 07777));
+		return -1;
+	}
+	/* A link: the folders of the link and of the file it names. */
+	if (conf_perm_dir(file, err, errlen) != 0 ||
+	    (realpath(file, real) != NULL && strcmp(real, file) != 0 &&
+	    conf_perm_dir(real, err, errlen) != 0))
+		return -1;
+	if (st.st_mode & S_IWGRP) {
+		snprintf(msg, sizeof(msg), "%s: group %s may write it (mode "
+		    "%04o): every member may set the relaying policy; chmod "
+		    "g-w it unless that is meant", file, conf_perm_group(
+		    st.st_gid, group, sizeof(group)),
+		    (unsigned)(st.st_mode & 07777));
+		if (conf_read_strv_add(warn, nwarn, msg) != 0) {
+			snprintf(err, errlen, "%s: out of memory", file);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+conf_perm_files(const config_t *cfg, char ***warn, size_t *nwarn, char *err,
+    size_t errlen)
+{
+	char buf[PATH_MAX];
+	size_t i, n = CONF_PERM_NFILES(cfg);
+
+	for (i = 0; i < n; i++)
+		if (conf_perm_file(conf_perm_filename(cfg, i, buf, sizeof(buf)),
+		    warn, nwarn, err, errlen) != 0)
+			return -1;
+	return 0;
+}
+
+void
+conf_perm_keep(struct conf *c, char **warn, size_t n)
+{
+	char **v;
+	size_t i;
+
+	if (n == 0) {
+		free(warn);
+		return;
+	}
+	v = c != NULL ? realloc(c->warnings, (c->nwarnings + n) *
+	    sizeof(*v)) : NULL;
+	if (v == NULL) {
+		for (i = 0; i < n; i++)
+			free(warn[i]);
+		free(warn);
+		return;
+	}
+	/* First: they are about the files the rest was read from. */
+	memmove(v + n, v, c->nwarnings * sizeof(*v));
+	memcpy(v, warn, n * sizeof(*v));
+	c->warnings = v;
+	c->nwarnings += n;
+	free(warn);
 }
