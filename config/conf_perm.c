@@ -175,6 +175,7 @@ conf_perm_nfiles(const config_t *cfg)
 #define CONF_PERM_NFILES(cfg) conf_perm_nfiles(cfg)
 #endif
 
+/* The path libconfig opened for its i-th file (buf may hold it). */
 static const char *
 conf_perm_filename(const config_t *cfg, size_t i, char *buf, size_t len)
 {
