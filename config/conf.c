@@ -1,7 +1,8 @@
 /*
  * conf: the config's life. Reading a file or a string with libconfig
  * (conf_load, conf_load_string; conf_load.c builds and validates the
- * struct), the embedded default, references, the running config
+ * struct, conf_perm.c refuses files that others may change), the
+ * embedded default, references, the running config
  * (conf_current, conf_install), freeing, and the lookups every front door
  * makes in a config: the listener's policy and the user an SMTP AUTH name
  * refers to.
@@ -23,6 +24,7 @@
 #include "conf.h"
 #include "conf_load.h"
 #include "conf_risk.h"
+#include "conf_perm.h"
 
 static pthread_mutex_t conf_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct conf *conf_running;
@@ -173,7 +175,8 @@ conf_load(const char *path, char *err, size_t errlen)
 {
 	config_t cfg;
 	struct conf *c;
-	char *dir, *slash;
+	char *dir, *slash, **warn = NULL;
+	size_t nwarn = 0;
 
 	config_init(&cfg);
 	dir = strdup(path);
@@ -199,7 +202,14 @@ conf_load(const char *path, char *err, size_t errlen)
 		config_destroy(&cfg);
 		return NULL;
 	}
+	/* Before building: a file anyone may change is no policy at all. */
+	if (conf_perm_files(&cfg, &warn, &nwarn, err, errlen) != 0) {
+		conf_perm_keep(NULL, warn, nwarn);
+		config_destroy(&cfg);
+		return NULL;
+	}
 	c = conf_build(&cfg, path, NULL, err, errlen);
+	conf_perm_keep(c, warn, nwarn);
 	config_destroy(&cfg);
 	return c;
 }

@@ -137,7 +137,10 @@ struct conf {
 
 /*
  * conf_load -- read and validate the file at path. Returns a new conf
- * with one reference, or NULL with "file:line: message" in err.
+ * with one reference, or NULL with "file:line: message" in err. A file
+ * read (path or an @include) that others may write, or that lies in a
+ * folder others may write without the sticky bit, is refused with
+ * "file: message"; one its group may write adds a warning (conf_perm.c).
  */
 struct conf *conf_load(const char *path, char *err, size_t errlen);
 

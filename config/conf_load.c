@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 
 #include "conf_load.h"
+#include "conf_perm.h"
 #include "conf_read.h"
 #include "pwscheme.h"
 #include "saslmech.h"
@@ -662,7 +663,8 @@ conf_build(config_t *cfg, const char *name, const char *text, char *err,
 	if (conf_load_top(&L, root) != 0 || conf_load_local(&L, root) != 0 ||
 	    conf_load_relay(&L, root) != 0 || conf_load_services(&L, root) != 0 ||
 	    conf_load_users(&L, root) != 0 || conf_load_auth(&L, root) != 0 ||
-	    conf_load_pop(&L, root) != 0 || conf_risk_check(&L, root) != 0) {
+	    conf_load_pop(&L, root) != 0 || conf_risk_check(&L, root) != 0 ||
+	    conf_perm_sockets(&L, root) != 0) {
 		conf_free(c);
 		return NULL;
 	}

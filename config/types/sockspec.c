@@ -2,13 +2,17 @@
  * sockspec: the one parser of socket names. The prefixes are a table:
  * "local:" is "unix:" under libmilter's other name, so both mean the
  * same to every caller; a bare path is only a unix socket for the
- * callers that take one (relayctl -s), never a guess.
+ * callers that take one (relayctl -s), never a guess. sockspec_local
+ * tells a socket only this host can reach from one others may, for the
+ * loader's rules on where each socket may listen.
  */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "sockspec.h"
 
@@ -130,4 +134,22 @@ sockspec_format(const struct sockspec *s, char *buf, size_t len)
 		n = snprintf(buf, len, "%s:%u@%s", s->family == SOCKSPEC_INET ?
 		    "inet" : "inet6", s->port, s->host);
 	return n >= 0 && (size_t)n < len ? buf : NULL;
+}
+
+int
+sockspec_local(const struct sockspec *s)
+{
+	static const unsigned char lo6[16] = { [15] = 1 };
+	static const unsigned char mapped[12] = { [10] = 0xff, [11] = 0xff };
+	unsigned char a[16];
+
+	if (s->family == SOCKSPEC_UNIX || strcasecmp(s->host, "localhost") == 0)
+		return 1;
+	/* inet_pton takes only the full dotted quad: "127.1" is not local. */
+	if (inet_pton(AF_INET, s->host, a) == 1)
+		return a[0] == 127;
+	if (inet_pton(AF_INET6, s->host, a) == 1)
+		return memcmp(a, lo6, sizeof(lo6)) == 0 ||
+		    (memcmp(a, mapped, sizeof(mapped)) == 0 && a[12] == 127);
+	return 0;
 }

@@ -52,4 +52,13 @@ int sockspec_parse(const char *spec, unsigned accept, struct sockspec *out,
  */
 char *sockspec_format(const struct sockspec *s, char *buf, size_t len);
 
+/*
+ * sockspec_local -- 1 if only this host can reach s: a unix socket, or
+ * an inet or inet6 socket on a loopback address (127.0.0.0/8, ::1,
+ * ::ffff:127.0.0.0/104) or on the name "localhost" (any case); else 0.
+ * No name is resolved, so any other name counts as reachable from other
+ * hosts (the safe side for a caller that refuses those). Pure.
+ */
+int sockspec_local(const struct sockspec *s);
+
 #endif

@@ -1,8 +1,9 @@
 /*
  * t_conf_files: the config model from files: @include and the file:line
- * of errors in included files, the warnings for risky settings and for
- * readable plaintext passwords, local.transports, the embedded default,
- * conf_user_find and reference counting (conf_unref(NULL) included).
+ * of errors in included files, files and folders others may write, the
+ * warnings for risky settings and for readable plaintext passwords,
+ * local.transports, the embedded default, conf_user_find and reference
+ * counting (conf_unref(NULL) included).
  */
 #include "conf_fixture.h"
 
@@ -206,6 +207,95 @@ test_file_misc(void)
 	conf_unref(c);
 }
 
+/* conf_load(path) fails with a message that starts with want. */
+static void
+perm_refused(const char *path, const char *want, const char *what)
+{
+	char err[CONF_ERRLEN] = "";
+	struct conf *c = conf_load(path, err, sizeof(err));
+
+	tap_ok(c == NULL, "%s: refused", what);
+	conf_unref(c);
+	tap_ok(strncmp(err, want, strlen(want)) == 0, "%s: says \"%s...\" (%s)",
+	    what, want, err);
+}
+
+/*
+ * Who may change the files: a file, @include or folder every local user
+ * may write is refused with the file's name; a file its group may write
+ * draws a warning. conf_load only: a string load has no file.
+ */
+static void
+test_file_perms(void)
+{
+	static const char good[] = "local = { domains = [ \"a.test\" ]; };\n";
+	char path[512], inc[512], dir[300], real[512], err[CONF_ERRLEN];
+	char want[1200];
+	struct conf *c;
+
+	write_file("perm-main.conf", good, 0666, path, sizeof(path));
+	snprintf(want, sizeof(want), "%s: every local user may write it (mode "
+	    "0666)", path);
+	perm_refused(path, want, "a config file every user may write");
+	chmod(path, 0602);
+	snprintf(want, sizeof(want), "%s: every local user may write it (mode "
+	    "0602)", path);
+	perm_refused(path, want, "... at mode 0602");
+
+	write_file("perm-inc.inc", "users = ( );\n", 0646, inc, sizeof(inc));
+	write_file("perm-inc.conf", "# main\n@include \"perm-inc.inc\"\n", 0600,
+	    path, sizeof(path));
+	snprintf(want, sizeof(want), "%s: every local user may write it", inc);
+	perm_refused(path, want, "an @include every user may write");
+	write_file("perm-inc.inc", "", 0666, inc, sizeof(inc));
+	perm_refused(path, want, "... even an empty one");
+
+	chmod(inc, 0664);
+	c = conf_load(path, err, sizeof(err));
+	tap_ok(c != NULL, "an @include its group may write loads");
+	snprintf(want, sizeof(want), "%s: group ", inc);
+	tap_ok(c != NULL && c->nwarnings == 1 && strncmp(c->warnings[0], want,
+	    strlen(want)) == 0 && strstr(c->warnings[0], "may write it (mode "
+	    "0664)") != NULL, "... with a warning naming it (%s)",
+	    c && c->nwarnings ? c->warnings[0] : "none");
+	conf_unref(c);
+
+	/* Both warnings: the group may write it, others may read {PLAIN}. */
+	write_file("perm-plain.conf", "users = ( { name = \"a\"; password = "
+	    "\"{PLAIN}a\"; } );\n", 0664, path, sizeof(path));
+	c = conf_load(path, err, sizeof(err));
+	tap_ok(c != NULL && c->nwarnings == 2 && strstr(c->warnings[0],
+	    "group ") != NULL && strstr(c->warnings[1], "plaintext") != NULL,
+	    "group-writable {PLAIN} file readable by others: both warnings");
+	conf_unref(c);
+
+	/* The folder: anyone could put another file in its place. */
+	snprintf(dir, sizeof(dir), "%s/ww", tmpdir);
+	mkdir(dir, 0755);
+	chmod(dir, 0777);
+	write_file("ww/perm.conf", good, 0644, path, sizeof(path));
+	snprintf(want, sizeof(want), "%s: its folder %s may be written by "
+	    "every local user (mode 0777, no sticky bit)", path, dir);
+	perm_refused(path, want, "a config file in a folder every user may "
+	    "write");
+	snprintf(real, sizeof(real), "%s", path);
+	snprintf(path, sizeof(path), "%s/perm-link.conf", tmpdir);
+	if (symlink(real, path) != 0)
+		printf("# symlink: %s\n", strerror(errno));
+	snprintf(want, sizeof(want), "%s: its folder %s", real, dir);
+	perm_refused(path, want, "... through a link from a safe folder");
+	chmod(dir, 01777);
+	c = conf_load(path, err, sizeof(err));
+	tap_ok(c != NULL && c->nwarnings == 0, "the same folder with the "
+	    "sticky bit (as /tmp): loads (%s)", c ? "no warning" : err);
+	conf_unref(c);
+
+	/* The same text as a string: no file, no check. */
+	c = load(good, path);
+	tap_ok(c != NULL, "conf_load_string does not look at files");
+	conf_unref(c);
+}
+
 static void
 cleanup_tmpdir(void)
 {
@@ -273,6 +363,41 @@ static const struct warn_case warn_cases[] = {
 	    "relay = { relay_for_client_machines = true; };\n"
 	    "services = ( { daemon_name = \"a\"; smtp_auth = true; },\n"
 	    "  { daemon_name = \"b\"; } );\n", 2, "relay: " },
+	{ "sockets on loopback, unix and localhost",
+	    "socket = \"inet6:8895@[::1]\";\ncontrol = \"unix:/run/r.ctl\";\n"
+	    "auth = { dovecot = \"inet:3659@127.0.0.2\";\n"
+	    "  saslauthd = \"inet:3660@localhost\"; };\n", 0, NULL },
+	{ "milter socket on every address",
+	    "\nsocket = \"inet:8895@0.0.0.0\";\n", 1,
+	    "warn.conf:2: socket \"inet:8895@0.0.0.0\" is not on a loopback "
+	    "address: every host that reaches the port may talk to the milter" },
+	{ "milter socket on a LAN address",
+	    "socket = \"inet6:8895@[2001:db8::25]\";\n", 1,
+	    "warn.conf:1: socket \"inet6:8895@[2001:db8::25]\" is not on a "
+	    "loopback address" },
+	{ "control_mode 0660 without control_group",
+	    "control = \"unix:/run/r.ctl\";\ncontrol_mode = \"0660\";\n", 1,
+	    "warn.conf:2: control_mode \"0660\" lets the group connect, but "
+	    "control_group is not set" },
+	{ "... with control_group", "control = \"unix:/run/r.ctl\";\n"
+	    "control_mode = \"0660\";\ncontrol_group = \"adm\";\n", 0, NULL },
+	{ "... without a control socket", "control_mode = \"0660\";\n", 0,
+	    NULL },
+	{ "control_mode 0644 without control_group",
+	    "control = \"unix:/run/r.ctl\";\ncontrol_mode = \"0644\";\n", 0,
+	    NULL },
+	{ "control_mode unset (0660) without control_group",
+	    "control = \"unix:/run/r.ctl\";\n", 0, NULL },
+	{ "socket_mode 0660 without socket_group, unix milter socket",
+	    "socket = \"unix:/run/r.sock\";\n\nsocket_mode = \"0660\";\n", 1,
+	    "warn.conf:3: socket_mode \"0660\" lets the group connect, but "
+	    "socket_group is not set" },
+	{ "... a unix auth socket",
+	    "socket_mode = \"0670\";\n"
+	    "auth = { saslauthd = \"unix:/run/r/mux\"; };\n", 1,
+	    "warn.conf:1: socket_mode \"0670\"" },
+	{ "... inet sockets only (the mode applies to none)",
+	    "socket_mode = \"0660\";\n", 0, NULL },
 	{ "... a service turning it on",
 	    "services = ( { daemon_name = \"open\";\n"
 	    "  relay_for_client_machines = true; } );\n", 1,
@@ -530,6 +655,7 @@ main(void)
 	}
 	test_files();
 	test_file_misc();
+	test_file_perms();
 	test_warnings();
 	test_transports();
 	test_default();

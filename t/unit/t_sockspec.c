@@ -2,8 +2,9 @@
  * t_sockspec: the one parser of socket names (relaymilter.conf(5):
  * socket, control, auth.dovecot, auth.saslauthd; relayctl(8): -s): what
  * each form splits into, which forms each caller takes, the messages,
- * the form libmilter gets, and a unix listener opened from a parsed name
- * with its mode and group (listen_unix_perms, shared with the milter).
+ * the form libmilter gets, which sockets only this host can reach, and a
+ * unix listener opened from a parsed name with its mode and group
+ * (listen_unix_perms, shared with the milter).
  */
 #include "conf_fixture.h"
 
@@ -192,6 +193,55 @@ test_messages(void)
 	    "sockspec_format: a short buffer is an error");
 }
 
+/* Which sockets only this host can reach (the loader's rules use it). */
+static const struct {
+	const char	*in;
+	int		 local;
+} local_cases[] = {
+	{ "unix:" MILTER, 1 },
+	{ "local:" MILTER, 1 },
+	{ "inet:8895@127.0.0.1", 1 },
+	{ "inet:8895@127.255.255.254", 1 },
+	{ "inet:8895@localhost", 1 },
+	{ "inet:8895@LocalHost", 1 },
+	{ "inet6:8895@::1", 1 },
+	{ "inet6:8895@[::1]", 1 },
+	{ "inet6:8895@0:0:0:0:0:0:0:1", 1 },
+	{ "inet6:8895@::ffff:127.0.0.1", 1 },
+	{ "inet:8895@0.0.0.0", 0 },
+	{ "inet:8895@192.0.2.1", 0 },
+	{ "inet:8895@128.0.0.1", 0 },
+	{ "inet:8895@126.255.255.255", 0 },
+	{ "inet:8895@127.1", 0 },
+	{ "inet:8895@localhost.example", 0 },
+	{ "inet:8895@mail.example.com", 0 },
+	{ "inet6:8895@::", 0 },
+	{ "inet6:8895@[::]", 0 },
+	{ "inet6:8895@::2", 0 },
+	{ "inet6:8895@::ffff:10.0.0.1", 0 },
+	{ "inet6:8895@::127.0.0.1", 0 },
+	{ "inet6:8895@2001:db8::1", 0 },
+};
+
+static void
+test_local(void)
+{
+	struct sockspec s;
+	char err[300], what[200];
+	size_t i;
+
+	for (i = 0; i < NELEM(local_cases); i++) {
+		snprintf(what, sizeof(what), "sockspec_local(\"%s\")",
+		    local_cases[i].in);
+		if (sockspec_parse(local_cases[i].in, CONF, &s, err,
+		    sizeof(err)) != 0) {
+			tap_ok(0, "%s: parses (%s)", what, err);
+			continue;
+		}
+		tap_is_int(sockspec_local(&s), local_cases[i].local, what);
+	}
+}
+
 static int
 mode_of(const char *path)
 {
@@ -244,6 +294,7 @@ main(void)
 {
 	test_parse();
 	test_messages();
+	test_local();
 	test_listen();
 	return tap_done();
 }
