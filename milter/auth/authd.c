@@ -181,6 +181,24 @@ authd_outcome(struct authd_conn *ac, struct authd_open *o,
 	return sent;
 }
 
+/*
+ * Refuse AUTH request rq before any exchange starts: log and count it
+ * (why, unless the refusal was logged already: why NULL), answer FAIL
+ * with reason after the failure delay, and drop the reference c.
+ */
+static int
+authd_refuse(struct authd_conn *ac, struct conf *c,
+    const struct authproto_req *rq, const char *why, const char *reason)
+{
+	int sent;
+
+	if (why != NULL)
+		authsvc_failed(c, "dovecot", NULL, rq->mech, rq->rip, why);
+	sent = authd_fail(ac, c, NULL, rq->id, reason);
+	conf_unref(c);
+	return sent;
+}
+
 static int
 authd_auth(struct authd_conn *ac, const struct authproto_req *rq)
 {
@@ -192,20 +210,12 @@ authd_auth(struct authd_conn *ac, const struct authproto_req *rq)
 
 	if (c == NULL)
 		return -1;
-	if (authsvc_blocked(c, "dovecot", NULL, rq->mech, rq->rip)) {
-		sent = authd_fail(ac, c, NULL, rq->id, "Too many failures, "
+	if (authsvc_blocked(c, "dovecot", NULL, rq->mech, rq->rip))
+		return authd_refuse(ac, c, rq, NULL, "Too many failures, "
 		    "try again later");
-		conf_unref(c);
-		return sent;
-	}
-	if ((capped = authcap_enter(rq->rip)) < 0) {
-		authsvc_failed(c, "dovecot", NULL, rq->mech, rq->rip,
-		    "too many exchanges open from this client");
-		sent = authd_fail(ac, c, NULL, rq->id, "Too many requests, "
-		    "try again later");
-		conf_unref(c);
-		return sent;
-	}
+	if ((capped = authcap_enter(rq->rip)) < 0)
+		return authd_refuse(ac, c, rq, "too many exchanges open from "
+		    "this client", "Too many requests, try again later");
 	o = authd_slot(ac);
 	o->id = rq->id;
 	o->capped = capped;
