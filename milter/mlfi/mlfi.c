@@ -21,6 +21,7 @@
 #include "policy.h"
 #include "pop.h"
 #include "stats.h"
+#include "verdict.h"
 
 struct mlfi_conn {
 	struct conf	*conf;
@@ -282,52 +283,6 @@ mlfi_envfrom(SMFICTX *ctx, char **argv)
 	return mlfi_continue(cc, SMFIP_NR_MAIL);
 }
 
-static void
-mlfi_log(const struct mlfi_conn *cc, const char *qid, const char *what,
-    const char *rcpt, enum policy_rule rule)
-{
-	char r[300], s[300], n[300], u[300], svc[100];
-
-	log_clean(rcpt, r, sizeof(r));
-	log_clean(cc->sender_raw, s, sizeof(s));
-	log_clean(cc->client_label[0] && cc->client_label[0] != '[' ?
-	    cc->client_label : "unknown", n,
-	    sizeof(n));
-	log_clean(cc->service[0] ? cc->service : "-", svc, sizeof(svc));
-	log_clean(cc->auth_user, u, sizeof(u));
-	log_msg(LOG_INFO, "%s: %s rcpt=%s%s%s rule=%s client=%s[%s] "
-	    "from=%s%s%s service=%s%s%s", qid, what,
-	    rcpt[0] == '<' ? "" : "<", r, rcpt[0] == '<' ? "" : ">",
-	    policy_rule_name(rule), n, cc->client_ip,
-	    cc->sender_raw[0] == '<' ? "" : "<", s,
-	    cc->sender_raw[0] == '<' ? "" : ">", svc,
-	    u[0] ? " user=" : "", u);
-}
-
-/*
- * A local domain the MTA relays: logged as a warning of its own, before
- * the decision line (which names the step that decided).
- */
-static void
-mlfi_log_mismatch(const struct mlfi_conn *cc, const char *qid,
-    const char *rcpt, const char *mailer, const struct policy_decision *d)
-{
-	char r[300], m[100], svc[100];
-
-	stats_inc(STATS_ROUTING_MISMATCH);
-	log_clean(rcpt, r, sizeof(r));
-	log_clean(mailer, m, sizeof(m));
-	log_clean(cc->service[0] ? cc->service : "-", svc, sizeof(svc));
-	log_msg(LOG_WARNING, "%s: mismatch rcpt=%s%s%s rule=%s mailer=%s "
-	    "client=[%s] service=%s: a local domain, but the MTA delivers it "
-	    "with \"%s\", not a transport of local.transports: judged as "
-	    "relaying (%s rule=%s); make local.domains match the MTA's own "
-	    "domains, or list the transport in local.transports", qid,
-	    rcpt[0] == '<' ? "" : "<", r, rcpt[0] == '<' ? "" : ">",
-	    policy_rule_name(RULE_ROUTING_MISMATCH), m, cc->client_ip, svc, m,
-	    policy_verdict_name(d->verdict), policy_rule_name(d->rule));
-}
-
 /* The reply text with '%' doubled: libmilter reads it as a format. */
 static void
 mlfi_setreply(SMFICTX *ctx, const struct policy_decision *d,
@@ -383,8 +338,8 @@ mlfi_envrcpt(SMFICTX *ctx, char **argv)
 	struct mlfi_conn *cc = smfi_getpriv(ctx);
 	struct policy_request req;
 	struct policy_decision d;
+	struct verdict_session vs;
 	struct addr rcpt;
-	const char *qid;
 
 	if (cc == NULL || cc->conf == NULL || !cc->have_sender ||
 	    argv[0] == NULL)
@@ -405,26 +360,18 @@ mlfi_envrcpt(SMFICTX *ctx, char **argv)
 	req.now = time(NULL);
 	req.pop = popstore_policy;
 	req.pop_ctx = pop_store();
-	policy_decide(cc->conf, cc->rp, &req, &d);
-	stats_decision_slot(d.verdict, d.rule, cc->stats_slot);
-	if (d.verdict == POLICY_ACCEPT && d.rule == RULE_POP_BEFORE_SMTP)
-		stats_inc(STATS_POP_HITS);
-	qid = smfi_getsymval(ctx, "i");
-	if (qid == NULL || qid[0] == '\0')
-		qid = "NOQUEUE";
-	if (d.routing_mismatch)
-		mlfi_log_mismatch(cc, qid, argv[0], req.rcpt_mailer, &d);
-	if (d.verdict == POLICY_ACCEPT) {
-		mlfi_log(cc, qid, "accept", argv[0], d.rule);
+	vs.qid = smfi_getsymval(ctx, "i");
+	if (vs.qid != NULL && vs.qid[0] == '\0')
+		vs.qid = NULL;
+	vs.client_ip = cc->client_ip;
+	vs.client_label = cc->client_label;
+	vs.service = cc->service;
+	vs.sender_raw = cc->sender_raw;
+	vs.auth_user = cc->auth_user;
+	vs.stats_slot = cc->stats_slot;
+	if (verdict_decide(cc->conf, cc->rp, &req, &vs, argv[0], &d) ==
+	    VERDICT_ACCEPT)
 		return SMFIS_CONTINUE;
-	}
-	if (cc->conf->dry_run) {
-		stats_inc(STATS_DRY_RUN_REJECTS);
-		mlfi_log(cc, qid, d.verdict == POLICY_REJECT ? "would reject" :
-		    "would tempfail", argv[0], d.rule);
-		return SMFIS_CONTINUE;
-	}
-	mlfi_log(cc, qid, policy_verdict_name(d.verdict), argv[0], d.rule);
 	mlfi_setreply(ctx, &d, argv[0]);
 	return d.verdict == POLICY_REJECT ? SMFIS_REJECT : SMFIS_TEMPFAIL;
 }

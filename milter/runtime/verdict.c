@@ -1,0 +1,90 @@
+/*
+ * verdict: the decision of one recipient with its counters and log
+ * lines, shared by the front doors (see verdict.h). The log line carries
+ * every input of the decision, so that --replay can decide it again.
+ */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "log.h"
+#include "stats.h"
+#include "verdict.h"
+
+/* "<x>" for x, x itself when it already has its angle brackets. */
+static void
+verdict_angle(const char *raw, char *out, size_t len)
+{
+	char e[300];
+
+	log_clean(raw, e, sizeof(e));
+	snprintf(out, len, "%s%s%s", raw[0] == '<' ? "" : "<", e,
+	    raw[0] == '<' ? "" : ">");
+}
+
+static void
+verdict_log(const struct verdict_session *vs, const char *what,
+    const char *rcpt, enum policy_rule rule)
+{
+	char r[310], s[310], n[300], u[300], svc[100];
+
+	verdict_angle(rcpt, r, sizeof(r));
+	verdict_angle(vs->sender_raw, s, sizeof(s));
+	log_clean(vs->client_label[0] && vs->client_label[0] != '[' ?
+	    vs->client_label : "unknown", n, sizeof(n));
+	log_clean(vs->service[0] ? vs->service : "-", svc, sizeof(svc));
+	log_clean(vs->auth_user, u, sizeof(u));
+	log_msg(LOG_INFO, "%s: %s rcpt=%s rule=%s client=%s[%s] from=%s "
+	    "service=%s%s%s", vs->qid ? vs->qid : "NOQUEUE", what, r,
+	    policy_rule_name(rule), n, vs->client_ip, s, svc,
+	    u[0] ? " user=" : "", u);
+}
+
+/*
+ * A local domain the MTA relays: logged as a warning of its own, before
+ * the decision line (which names the step that decided).
+ */
+static void
+verdict_log_mismatch(const struct verdict_session *vs, const char *rcpt,
+    const char *mailer, const struct policy_decision *d)
+{
+	char r[310], m[100], svc[100];
+
+	stats_inc(STATS_ROUTING_MISMATCH);
+	verdict_angle(rcpt, r, sizeof(r));
+	log_clean(mailer, m, sizeof(m));
+	log_clean(vs->service[0] ? vs->service : "-", svc, sizeof(svc));
+	log_msg(LOG_WARNING, "%s: mismatch rcpt=%s rule=%s mailer=%s "
+	    "client=[%s] service=%s: a local domain, but the MTA delivers it "
+	    "with \"%s\", not a transport of local.transports: judged as "
+	    "relaying (%s rule=%s); make local.domains match the MTA's own "
+	    "domains, or list the transport in local.transports",
+	    vs->qid ? vs->qid : "NOQUEUE", r,
+	    policy_rule_name(RULE_ROUTING_MISMATCH), m, vs->client_ip, svc, m,
+	    policy_verdict_name(d->verdict), policy_rule_name(d->rule));
+}
+
+enum verdict_answer
+verdict_decide(const struct conf *c, const struct relay_policy *rp,
+    const struct policy_request *req, const struct verdict_session *vs,
+    const char *rcpt_raw, struct policy_decision *d)
+{
+	policy_decide(c, rp, req, d);
+	stats_decision_slot(d->verdict, d->rule, vs->stats_slot);
+	if (d->verdict == POLICY_ACCEPT && d->rule == RULE_POP_BEFORE_SMTP)
+		stats_inc(STATS_POP_HITS);
+	if (d->routing_mismatch)
+		verdict_log_mismatch(vs, rcpt_raw, req->rcpt_mailer, d);
+	if (d->verdict == POLICY_ACCEPT) {
+		verdict_log(vs, "accept", rcpt_raw, d->rule);
+		return VERDICT_ACCEPT;
+	}
+	if (c->dry_run) {
+		stats_inc(STATS_DRY_RUN_REJECTS);
+		verdict_log(vs, d->verdict == POLICY_REJECT ? "would reject" :
+		    "would tempfail", rcpt_raw, d->rule);
+		return VERDICT_ACCEPT;
+	}
+	verdict_log(vs, policy_verdict_name(d->verdict), rcpt_raw, d->rule);
+	return d->verdict == POLICY_REJECT ? VERDICT_REJECT : VERDICT_TEMPFAIL;
+}
