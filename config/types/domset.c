@@ -2,7 +2,8 @@
  * domset: hashed sets of domains, subdomain patterns and addresses. A
  * suffix match walks the labels of the looked-up domain and probes the
  * suffix table once per label, so the cost depends on the depth of the
- * name, never on the size of the list.
+ * name, never on the size of the list; and only the parents whose length
+ * some suffix entry has are probed at all.
  */
 #include "config.h"
 
@@ -20,6 +21,23 @@ domset_init(struct domset *set)
 	strmap_init(&set->exact);
 	strmap_init(&set->suffix);
 	strmap_init(&set->address);
+	set->suffix_lens = 0;
+}
+
+void
+domset_init_in(struct domset *set, struct arena *arena)
+{
+	strmap_init_in(&set->exact, arena);
+	strmap_init_in(&set->suffix, arena);
+	strmap_init_in(&set->address, arena);
+	set->suffix_lens = 0;
+}
+
+/* The bit of suffix_lens for a name of len bytes (63: 63 or longer). */
+static uint64_t
+domset_len_bit(size_t len)
+{
+	return (uint64_t)1 << (len < 63 ? len : 63);
 }
 
 static int
@@ -78,7 +96,12 @@ domset_add(struct domset *set, const char *p, int flags, char *err,
 		    suffix ? "." : "", p);
 		return -1;
 	}
-	return domset_put(suffix ? &set->suffix : &set->exact, d, err, errlen);
+	if (!suffix)
+		return domset_put(&set->exact, d, err, errlen);
+	if (domset_put(&set->suffix, d, err, errlen) != 0)
+		return -1;
+	set->suffix_lens |= domset_len_bit(strlen(d));
+	return 0;
 }
 
 int
@@ -93,8 +116,10 @@ domset_match(const struct domset *set, const char *d)
 		return 0;
 	/* Each proper parent after a dot: label boundaries only. */
 	for (p = d; (p = memchr(p, '.', len - (size_t)(p - d))) != NULL; ) {
-		p++;
-		if (strmap_get(&set->suffix, p, len - (size_t)(p - d)) != NULL)
+		size_t plen = len - (size_t)(++p - d);
+
+		if ((set->suffix_lens & domset_len_bit(plen)) &&
+		    strmap_get(&set->suffix, p, plen) != NULL)
 			return 1;
 	}
 	return 0;
@@ -131,4 +156,5 @@ domset_free(struct domset *set)
 	strmap_free(&set->exact, NULL);
 	strmap_free(&set->suffix, NULL);
 	strmap_free(&set->address, NULL);
+	set->suffix_lens = 0;
 }
