@@ -97,6 +97,8 @@ conf_free(struct conf *c)
 	domset_free(&c->auth_realms);
 	conf_pop_free(c);
 	conf_free_strv(c->warnings, c->nwarnings);
+	/* Last: the sets above kept their strings here. */
+	arena_free(&c->arena);
 	free(c);
 }
 

@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 
+#include "arena.h"
 #include "domset.h"
 #include "netset.h"
 #include "strmap.h"
@@ -120,6 +121,9 @@ struct conf {
 
 	char		**warnings;	/* to log after a successful load */
 	size_t		 nwarnings;
+
+	/* the strings of every domain set and of usermap, freed at once */
+	struct arena	 arena;
 };
 
 /*

@@ -217,11 +217,12 @@ load_local(struct loader *L, const config_setting_t *root)
 }
 
 /*
- * Give p lists of its own (empty), releasing any it owned already; lists
- * it only borrowed from the top level are left alone.
+ * Give p lists of its own (empty, strings in the config's arena),
+ * releasing any it owned already; lists it only borrowed from the top
+ * level are left alone.
  */
 static int
-policy_lists_new(struct relay_policy *p, int from, int to)
+policy_lists_new(struct loader *L, struct relay_policy *p, int from, int to)
 {
 	if (from) {
 		if (p->owns_from) {
@@ -236,7 +237,7 @@ policy_lists_new(struct relay_policy *p, int from, int to)
 		if (p->allow_from_nets == NULL || p->allow_from_names == NULL)
 			return -1;
 		netset_init(p->allow_from_nets);
-		domset_init(p->allow_from_names);
+		domset_init_in(p->allow_from_names, &L->c->arena);
 	}
 	if (to) {
 		if (p->owns_to) {
@@ -247,7 +248,7 @@ policy_lists_new(struct relay_policy *p, int from, int to)
 		p->owns_to = 1;
 		if (p->allow_to == NULL)
 			return -1;
-		domset_init(p->allow_to);
+		domset_init_in(p->allow_to, &L->c->arena);
 	}
 	return 0;
 }
@@ -272,7 +273,7 @@ load_policy_keys(struct loader *L, const config_setting_t *grp,
 		struct netlist_arg n;
 
 		/* A list given here replaces the inherited one. */
-		if (policy_lists_new(p, 1, 0) != 0)
+		if (policy_lists_new(L, p, 1, 0) != 0)
 			return conf_read_nomem(L, s);
 		snprintf(key, sizeof(key), "%s.always_allow_from", where);
 		n.nets = p->allow_from_nets;
@@ -286,7 +287,7 @@ load_policy_keys(struct loader *L, const config_setting_t *grp,
 	if (s != NULL) {
 		struct domlist_arg d;
 
-		if (policy_lists_new(p, 0, 1) != 0)
+		if (policy_lists_new(L, p, 0, 1) != 0)
 			return conf_read_nomem(L, s);
 		snprintf(key, sizeof(key), "%s.always_allow_to", where);
 		d.set = p->allow_to;
@@ -317,7 +318,7 @@ load_relay(struct loader *L, const config_setting_t *root)
 	int rc;
 
 	p->relay_for_non_local_senders = 1;
-	if (policy_lists_new(p, 1, 1) != 0)
+	if (policy_lists_new(L, p, 1, 1) != 0)
 		return conf_read_nomem(L, root);
 	netset_freeze(p->allow_from_nets);
 	g = conf_read_group(L, root, "relay", keys_relay, &rc);
@@ -717,10 +718,11 @@ conf_build(config_t *cfg, const char *name, const char *text, char *err,
 	L.c = c;
 	c->refs = 1;
 	c->socket_mode = c->control_mode = -1;
-	domset_init(&c->local_domains);
+	arena_init(&c->arena);
+	domset_init_in(&c->local_domains, &c->arena);
 	netset_init(&c->lan);
-	strmap_init(&c->usermap);
-	domset_init(&c->auth_realms);
+	strmap_init_in(&c->usermap, &c->arena);
+	domset_init_in(&c->auth_realms, &c->arena);
 	if (load_top(&L, root) != 0 || load_local(&L, root) != 0 ||
 	    load_relay(&L, root) != 0 || load_services(&L, root) != 0 ||
 	    load_users(&L, root) != 0 || load_auth(&L, root) != 0 ||
