@@ -285,6 +285,26 @@ cmp6(const void *a, const void *b)
 	return u128_cmp(x->lo, y->lo);
 }
 
+/* Make *p hold exactly n elements; keep it as it is if realloc fails. */
+static void
+netset_shrink(void **p, size_t *cap, size_t n, size_t size)
+{
+	void *np;
+
+	if (n == *cap)
+		return;
+	if (n == 0) {
+		free(*p);
+		*p = NULL;
+		*cap = 0;
+		return;
+	}
+	if ((np = realloc(*p, n * size)) != NULL) {
+		*p = np;
+		*cap = n;
+	}
+}
+
 int
 netset_freeze(struct netset *set)
 {
@@ -313,6 +333,9 @@ netset_freeze(struct netset *set)
 			set->v6[o++] = set->v6[i];
 	}
 	set->n6 = o;
+	/* Merging often leaves a few ranges of many: give the rest back. */
+	netset_shrink((void **)&set->v4, &set->cap4, set->n4, sizeof(*set->v4));
+	netset_shrink((void **)&set->v6, &set->cap6, set->n6, sizeof(*set->v6));
 	return 0;
 }
 
