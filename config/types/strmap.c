@@ -1,19 +1,23 @@
 /*
  * strmap: the hash map behind every name list of the config: local
  * domains, always-allow names and addresses, users. Built once, then
- * read-only, so it is laid out for lookups:
+ * read-only, so it is laid out for lookups on tables too big for the
+ * CPU's caches:
  *
  *   - a control word per group of 8 slots holds one byte per slot: 0x80
  *     when empty, else 7 bits of the key's hash. A lookup reads its home
  *     group's word and compares all 8 bytes at once (SWAR, plain 64-bit
- *     arithmetic); a miss usually ends there, touching one word of an
- *     array of one byte per slot (128 KiB for 100k keys).
- *   - a hit follows one pointer to its entry in the arena: value, 32
- *     bits of the hash, length and the key bytes, side by side.
+ *     arithmetic), so a miss usually ends after one read of an array of
+ *     one byte per slot (128 KiB for 100k keys, which stays cached).
+ *   - a slot is 32 bytes, half a cache line: the value and the key
+ *     itself when it has at most STRMAP_INLINE bytes (most domains and
+ *     user names), so a hit costs one more memory access, not two.
+ *     A longer key is kept in the arena and the slot points to it.
  *
  * Slots are filled group by group along the probe sequence and never
  * emptied (there is no delete), so a lookup may stop at the first group
- * that has an empty slot. The table grows at 3/4 full.
+ * that has an empty slot. The table grows at 7/8 full: the control
+ * words keep the longer probe runs cheap.
  */
 #include "config.h"
 
@@ -22,12 +26,26 @@
 
 #include "strmap.h"
 
-struct strmap_entry {
+#define STRMAP_INLINE	23		/* longest key kept in its slot */
+#define STRMAP_OUTSIDE	0xff		/* len of a slot whose key is not */
+
+struct strmap_slot {
 	void		*val;
-	uint32_t	 hash;		/* low 32 bits of strmap_hash(key) */
-	uint32_t	 len;
-	char		 key[];		/* len bytes and a NUL */
+	union {
+		struct {
+			uint8_t		 len;	/* <= STRMAP_INLINE */
+			char		 key[STRMAP_INLINE];
+		} in;
+		struct {
+			uint8_t		 mark;	/* STRMAP_OUTSIDE */
+			uint32_t	 len;
+			const char	*key;	/* in the arena */
+		} out;
+	} k;
 };
+
+/* Two slots per cache line, never one across two. */
+_Static_assert(sizeof(struct strmap_slot) == 32, "strmap_slot is 32 bytes");
 
 #define LANES		0x0101010101010101ULL	/* 1 in each byte */
 #define HIGHS		0x8080808080808080ULL	/* high bit of each byte */
@@ -87,6 +105,13 @@ strmap_tag(uint64_t h)
 	return (unsigned)(h >> 57);
 }
 
+/* The home group of a hash in a table of cap slots. */
+static size_t
+strmap_home(uint64_t h, size_t cap)
+{
+	return (size_t)(h >> 3) & (cap / 8 - 1);
+}
+
 /* Bytes of group word w equal to tag, as their high bits (a false hit
  * is possible above a true one; it is checked like any other). */
 static uint64_t
@@ -99,9 +124,29 @@ strmap_match(uint64_t w, unsigned tag)
 
 /* The slot index of the lowest byte flagged in bits, in group g. */
 static size_t
-strmap_slot(size_t g, uint64_t bits)
+strmap_index(size_t g, uint64_t bits)
 {
 	return g * 8 + (size_t)(__builtin_ctzll(bits) >> 3);
+}
+
+static int
+strmap_slot_is(const struct strmap_slot *s, const char *key, size_t len)
+{
+	if (s->k.in.len != STRMAP_OUTSIDE)
+		return s->k.in.len == len && memcmp(s->k.in.key, key, len) == 0;
+	return s->k.out.len == len && memcmp(s->k.out.key, key, len) == 0;
+}
+
+static void
+strmap_slot_key(const struct strmap_slot *s, const char **key, size_t *len)
+{
+	if (s->k.in.len != STRMAP_OUTSIDE) {
+		*key = s->k.in.key;
+		*len = s->k.in.len;
+	} else {
+		*key = s->k.out.key;
+		*len = s->k.out.len;
+	}
 }
 
 void *
@@ -114,17 +159,16 @@ strmap_get_hashed(const struct strmap *m, const char *key, size_t len,
 	if (m->n == 0)
 		return NULL;
 	gmask = m->cap / 8 - 1;
-	for (g = ((uint32_t)hash >> 3) & gmask;; g = (g + 1) & gmask) {
+	for (g = strmap_home(hash, m->cap);; g = (g + 1) & gmask) {
 		uint64_t w = m->ctrl[g];
 		uint64_t hit = strmap_match(w, tag);
 
 		for (; hit != 0; hit &= hit - 1) {
-			const struct strmap_entry *e =
-			    m->slots[strmap_slot(g, hit)];
+			const struct strmap_slot *s =
+			    &m->slots[strmap_index(g, hit)];
 
-			if (e->hash == (uint32_t)hash && e->len == len &&
-			    memcmp(e->key, key, len) == 0)
-				return e->val;
+			if (strmap_slot_is(s, key, len))
+				return s->val;
 		}
 		if (w & HIGHS)
 			return NULL;
@@ -139,47 +183,56 @@ strmap_get(const struct strmap *m, const char *key, size_t len)
 	return strmap_get_hashed(m, key, len, strmap_hash(key, len));
 }
 
-/* Put e (tag t) in the first free slot of its probe sequence. */
-static void
-strmap_place(struct strmap *m, const struct strmap_entry *e, unsigned t)
+/* The first free slot of hash's probe sequence, now marked taken. */
+static struct strmap_slot *
+strmap_take(struct strmap *m, uint64_t hash)
 {
-	size_t gmask = m->cap / 8 - 1, g, s;
+	size_t gmask = m->cap / 8 - 1, g, i;
 	uint64_t empty;
 
-	for (g = (e->hash >> 3) & gmask; (empty = m->ctrl[g] & HIGHS) == 0;
+	for (g = strmap_home(hash, m->cap); (empty = m->ctrl[g] & HIGHS) == 0;
 	    g = (g + 1) & gmask)
 		;
-	s = strmap_slot(g, empty);
-	m->ctrl[g] ^= (uint64_t)(0x80 ^ t) << (s % 8 * 8);
-	m->slots[s] = e;
+	i = strmap_index(g, empty);
+	m->ctrl[g] ^= (uint64_t)(0x80 ^ strmap_tag(hash)) << (i % 8 * 8);
+	return &m->slots[i];
+}
+
+static int
+strmap_slot_full(const struct strmap *m, size_t i)
+{
+	return (m->ctrl[i / 8] >> (i % 8 * 8) & 0xff) != 0x80;
 }
 
 static int
 strmap_grow(struct strmap *m)
 {
 	struct strmap old = *m;
-	size_t ncap = m->cap ? m->cap * 2 : 8, g, i;
+	size_t ncap = m->cap ? m->cap * 2 : 8, i;
 	void *mem;
 
-	/* 32 bits of hash are kept per entry: enough for 2^32 slots. */
-	if (ncap > ((size_t)1 << 31) || ncap > SIZE_MAX / 16)
+	if (ncap > SIZE_MAX / (sizeof(*m->slots) + 1))
 		return -1;
-	mem = malloc(ncap + ncap * sizeof(*m->slots));
+	/* Slots first: they need the stricter alignment. */
+	mem = malloc(ncap * sizeof(*m->slots) + ncap);
 	if (mem == NULL)
 		return -1;
-	m->ctrl = mem;
-	m->slots = (const struct strmap_entry **)(m->ctrl + ncap / 8);
+	m->slots = mem;
+	m->ctrl = (uint64_t *)(m->slots + ncap);
 	m->cap = ncap;
-	for (g = 0; g < ncap / 8; g++)
-		m->ctrl[g] = EMPTY_GROUP;
-	for (g = 0; g < old.cap / 8; g++)
-		for (i = 0; i < 8; i++) {
-			unsigned t = (unsigned)(old.ctrl[g] >> (i * 8)) & 0xff;
+	for (i = 0; i < ncap / 8; i++)
+		m->ctrl[i] = EMPTY_GROUP;
+	/* Keys are not stored with their hash: hash them again, once per
+	 * doubling, so a slot keeps its room for the key. */
+	for (i = 0; i < old.cap; i++)
+		if (strmap_slot_full(&old, i)) {
+			const char *k;
+			size_t len;
 
-			if (t != 0x80)
-				strmap_place(m, old.slots[g * 8 + i], t);
+			strmap_slot_key(&old.slots[i], &k, &len);
+			*strmap_take(m, strmap_hash(k, len)) = old.slots[i];
 		}
-	free(old.ctrl);
+	free(old.slots);
 	return 0;
 }
 
@@ -187,30 +240,36 @@ int
 strmap_put(struct strmap *m, const char *key, size_t len, void *val)
 {
 	uint64_t h = strmap_hash(key, len);
-	struct strmap_entry *e;
+	struct strmap_slot *s;
+	char *copy = NULL;
 
 	if (strmap_get_hashed(m, key, len, h) != NULL)
 		return 1;
-	if (len >= UINT32_MAX)
-		return -1;
-	if (m->arena == NULL) {
-		if ((m->arena = malloc(sizeof(*m->arena))) == NULL)
+	if (len > STRMAP_INLINE) {
+		if (len > UINT32_MAX)
 			return -1;
-		arena_init(m->arena);
-		m->own_arena = 1;
+		if (m->arena == NULL) {
+			if ((m->arena = malloc(sizeof(*m->arena))) == NULL)
+				return -1;
+			arena_init(m->arena);
+			m->own_arena = 1;
+		}
+		/* With a NUL after it, for a debugger's sake. */
+		if ((copy = arena_strndup(m->arena, key, len)) == NULL)
+			return -1;
 	}
-	/* Keep the load at most 3/4 so a miss rarely reads a second group. */
-	if ((m->n + 1) * 4 > m->cap * 3 && strmap_grow(m) != 0)
-		return -1;
-	e = arena_alloc(m->arena, sizeof(*e) + len + 1);
-	if (e == NULL)
-		return -1;
-	e->val = val;
-	e->hash = (uint32_t)h;
-	e->len = (uint32_t)len;
-	memcpy(e->key, key, len);
-	e->key[len] = '\0';
-	strmap_place(m, e, strmap_tag(h));
+	if ((m->n + 1) * 8 > m->cap * 7 && strmap_grow(m) != 0)
+		return -1;	/* a copy stays in the arena until it goes */
+	s = strmap_take(m, h);
+	s->val = val;
+	if (copy == NULL) {
+		s->k.in.len = (uint8_t)len;
+		memcpy(s->k.in.key, key, len);
+	} else {
+		s->k.out.mark = STRMAP_OUTSIDE;
+		s->k.out.len = (uint32_t)len;
+		s->k.out.key = copy;
+	}
 	m->n++;
 	return 0;
 }
@@ -223,9 +282,9 @@ strmap_free(struct strmap *m, void (*free_val)(void *))
 
 	if (free_val != NULL)
 		for (i = 0; i < m->cap; i++)
-			if ((m->ctrl[i / 8] >> (i % 8 * 8) & 0xff) != 0x80)
-				free_val(m->slots[i]->val);
-	free(m->ctrl);
+			if (strmap_slot_full(m, i))
+				free_val(m->slots[i].val);
+	free(m->slots);
 	if (m->own_arena) {
 		arena_free(m->arena);
 		free(m->arena);

@@ -1,8 +1,9 @@
 /*
  * strmap: an open-addressing hash map from byte strings to pointers.
- * Keys are copied into an arena (the config's, or one of the map's own);
- * the map is filled at config load and then only read, so lookups take
- * no lock and allocate nothing.
+ * Keys are copied in (short ones into the table itself, longer ones into
+ * an arena: the config's, or one of the map's own); the map is filled at
+ * config load and then only read, so lookups take no lock and allocate
+ * nothing.
  */
 #ifndef RELAYMILTER_STRMAP_H
 #define RELAYMILTER_STRMAP_H
@@ -12,11 +13,11 @@
 
 #include "arena.h"
 
-struct strmap_entry;
+struct strmap_slot;
 
 struct strmap {
 	uint64_t	*ctrl;		/* cap / 8 groups of 8 one-byte lanes */
-	const struct strmap_entry **slots;	/* cap */
+	struct strmap_slot *slots;	/* cap */
 	size_t		 cap;		/* power of two >= 8, or 0 */
 	size_t		 n;
 	struct arena	*arena;		/* where keys go; NULL until needed */
