@@ -161,7 +161,9 @@ struct conf *conf_current(void);
 /*
  * conf_install -- make c (whose reference is passed in) the running
  * config; the previous one loses the install reference and lives on
- * while connections still pin it. Thread-safe.
+ * while connections still pin it. Then returns the heap memory freed by
+ * the load (the parse tree) to the system (malloc_trim, with glibc).
+ * Thread-safe.
  */
 void conf_install(struct conf *c);
 
