@@ -186,6 +186,15 @@ load_transports(struct loader *L, const config_setting_t *g)
 	return 0;
 }
 
+/* The number of elements of list key in g, 0 if absent or not a list. */
+static size_t
+list_length(const config_setting_t *g, const char *key)
+{
+	const config_setting_t *s = config_setting_get_member(g, key);
+
+	return s != NULL ? (size_t)config_setting_length(s) : 0;
+}
+
 static int
 load_local(struct loader *L, const config_setting_t *root)
 {
@@ -200,6 +209,10 @@ load_local(struct loader *L, const config_setting_t *root)
 		return -1;
 	if (g == NULL)
 		return rc;
+	/* One table size for both lists, not a rehash per doubling. */
+	if (domset_reserve(&c->local_domains, list_length(g, "domains") +
+	    list_length(g, "domain_aliases")) != 0)
+		return conf_read_nomem(L, g);
 	d.key = "local.domains";
 	if (conf_read_strlist(L, g, "domains", item_dom, &d) < 0)
 		return -1;
@@ -287,7 +300,9 @@ load_policy_keys(struct loader *L, const config_setting_t *grp,
 	if (s != NULL) {
 		struct domlist_arg d;
 
-		if (policy_lists_new(L, p, 0, 1) != 0)
+		if (policy_lists_new(L, p, 0, 1) != 0 ||
+		    domset_reserve(p->allow_to, list_length(grp,
+		    "always_allow_to")) != 0)
 			return conf_read_nomem(L, s);
 		snprintf(key, sizeof(key), "%s.always_allow_to", where);
 		d.set = p->allow_to;
@@ -472,7 +487,7 @@ load_users(struct loader *L, const config_setting_t *root)
 		return rc;
 	n = config_setting_length(s);
 	c->users = calloc((size_t)n + 1, sizeof(*c->users));
-	if (c->users == NULL)
+	if (c->users == NULL || strmap_reserve(&c->usermap, (size_t)n) != 0)
 		return conf_read_nomem(L, s);
 	for (i = 0; i < n; i++) {
 		const config_setting_t *e = config_setting_get_elem(s,

@@ -105,6 +105,12 @@ domset_add(struct domset *set, const char *p, int flags, char *err,
 }
 
 int
+domset_reserve(struct domset *set, size_t n)
+{
+	return strmap_reserve(&set->exact, set->exact.n + n);
+}
+
+int
 domset_match(const struct domset *set, const char *d)
 {
 	size_t len = strlen(d);

@@ -45,6 +45,14 @@ int domset_add(struct domset *set, const char *p, int flags, char *err,
     size_t errlen);
 
 /*
+ * domset_reserve -- make room for n more domain entries (exact ones, the
+ * usual kind), so that a long list is added without rehashing. Returns 0,
+ * or -1 when out of memory. A hint: entries of other kinds, or more than
+ * n, are added all the same.
+ */
+int domset_reserve(struct domset *set, size_t n);
+
+/*
  * domset_match -- 1 if the normalized domain d equals an exact entry or
  * is a subdomain of a suffix entry, else 0. Thread-safe on a set no
  * longer modified; allocation-free.

@@ -16,8 +16,9 @@
  *
  * Slots are filled group by group along the probe sequence and never
  * emptied (there is no delete), so a lookup may stop at the first group
- * that has an empty slot. The table grows at 7/8 full: the control
- * words keep the longer probe runs cheap.
+ * that has an empty slot. The table doubles past 7/8 full (the control
+ * words keep the longer probe runs cheap), or is sized once up front
+ * when the caller knows how many keys come (strmap_reserve).
  */
 #include "config.h"
 
@@ -204,11 +205,12 @@ strmap_slot_full(const struct strmap *m, size_t i)
 	return (m->ctrl[i / 8] >> (i % 8 * 8) & 0xff) != 0x80;
 }
 
+/* Rebuild m with ncap slots (a power of two >= 8 that holds m->n). */
 static int
-strmap_grow(struct strmap *m)
+strmap_resize(struct strmap *m, size_t ncap)
 {
 	struct strmap old = *m;
-	size_t ncap = m->cap ? m->cap * 2 : 8, i;
+	size_t i;
 	void *mem;
 
 	if (ncap > SIZE_MAX / (sizeof(*m->slots) + 1))
@@ -223,7 +225,7 @@ strmap_grow(struct strmap *m)
 	for (i = 0; i < ncap / 8; i++)
 		m->ctrl[i] = EMPTY_GROUP;
 	/* Keys are not stored with their hash: hash them again, once per
-	 * doubling, so a slot keeps its room for the key. */
+	 * resize, so a slot keeps its room for the key. */
 	for (i = 0; i < old.cap; i++)
 		if (strmap_slot_full(&old, i)) {
 			const char *k;
@@ -234,6 +236,28 @@ strmap_grow(struct strmap *m)
 		}
 	free(old.slots);
 	return 0;
+}
+
+/* Whether n keys fit in cap slots: at most 7/8 full. */
+static int
+strmap_fits(size_t n, size_t cap)
+{
+	return n <= cap / 8 * 7;
+}
+
+int
+strmap_reserve(struct strmap *m, size_t n)
+{
+	size_t cap = m->cap ? m->cap : 8;
+
+	if (strmap_fits(n, m->cap))
+		return 0;
+	while (!strmap_fits(n, cap)) {
+		if (cap > SIZE_MAX / 2)
+			return -1;
+		cap *= 2;
+	}
+	return strmap_resize(m, cap);
 }
 
 int
@@ -258,7 +282,8 @@ strmap_put(struct strmap *m, const char *key, size_t len, void *val)
 		if ((copy = arena_strndup(m->arena, key, len)) == NULL)
 			return -1;
 	}
-	if ((m->n + 1) * 8 > m->cap * 7 && strmap_grow(m) != 0)
+	if (!strmap_fits(m->n + 1, m->cap) &&
+	    strmap_resize(m, m->cap ? m->cap * 2 : 8) != 0)
 		return -1;	/* a copy stays in the arena until it goes */
 	s = strmap_take(m, h);
 	s->val = val;

@@ -42,6 +42,13 @@ void strmap_init(struct strmap *m);
 void strmap_init_in(struct strmap *m, struct arena *arena);
 
 /*
+ * strmap_reserve -- make room for n keys in all, so that inserting them
+ * does not grow (and rehash) the table step by step. Returns 0, or -1
+ * when out of memory (m unchanged). Not thread-safe.
+ */
+int strmap_reserve(struct strmap *m, size_t n);
+
+/*
  * strmap_put -- insert a copy of key[0..len) with value val (not NULL).
  * Returns 0 when inserted, 1 when the key was already there (the old value
  * is kept), -1 when out of memory (m unchanged). Not thread-safe: call
