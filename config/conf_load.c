@@ -480,6 +480,7 @@ load_users(struct loader *L, const config_setting_t *root)
 {
 	struct conf *c = L->c;
 	const config_setting_t *s;
+	const char *checked = NULL;
 	int i, n, rc;
 
 	s = get_list(L, root, "users", &rc);
@@ -502,8 +503,13 @@ load_users(struct loader *L, const config_setting_t *root)
 		if (rc > 0)
 			return conf_read_fail(L, e, "user \"%s\" is listed twice",
 			    u->name);
-		if (strncasecmp(u->password, "{PLAIN}", 7) == 0)
+		/* One stat per file, not per user (libconfig keeps one copy
+		 * of each file name, so the pointer says "same file"). */
+		if (strncasecmp(u->password, "{PLAIN}", 7) == 0 &&
+		    config_setting_source_file(e) != checked) {
+			checked = config_setting_source_file(e);
 			warn_readable(L, e);
+		}
 	}
 	return 0;
 }
