@@ -186,15 +186,6 @@ load_transports(struct loader *L, const config_setting_t *g)
 	return 0;
 }
 
-/* The number of elements of list key in g, 0 if absent or not a list. */
-static size_t
-list_length(const config_setting_t *g, const char *key)
-{
-	const config_setting_t *s = config_setting_get_member(g, key);
-
-	return s != NULL ? (size_t)config_setting_length(s) : 0;
-}
-
 static int
 load_local(struct loader *L, const config_setting_t *root)
 {
@@ -209,16 +200,14 @@ load_local(struct loader *L, const config_setting_t *root)
 		return -1;
 	if (g == NULL)
 		return rc;
-	/* One table size for both lists, not a rehash per doubling. */
-	if (domset_reserve(&c->local_domains, list_length(g, "domains") +
-	    list_length(g, "domain_aliases")) != 0)
-		return conf_read_nomem(L, g);
 	d.key = "local.domains";
 	if (conf_read_strlist(L, g, "domains", item_dom, &d) < 0)
 		return -1;
 	d.key = "local.domain_aliases";
 	if (conf_read_strlist(L, g, "domain_aliases", item_dom, &d) < 0)
 		return -1;
+	if (domset_freeze(&c->local_domains) != 0)
+		return conf_read_nomem(L, g);
 	if (conf_read_strlist(L, g, "lan", item_net, &n) < 0)
 		return -1;
 	netset_freeze(&c->lan);
@@ -295,14 +284,14 @@ load_policy_keys(struct loader *L, const config_setting_t *grp,
 		if (conf_read_strlist(L, grp, "always_allow_from", item_net, &n) < 0)
 			return -1;
 		netset_freeze(p->allow_from_nets);
+		if (domset_freeze(p->allow_from_names) != 0)
+			return conf_read_nomem(L, s);
 	}
 	s = config_setting_get_member(grp, "always_allow_to");
 	if (s != NULL) {
 		struct domlist_arg d;
 
-		if (policy_lists_new(L, p, 0, 1) != 0 ||
-		    domset_reserve(p->allow_to, list_length(grp,
-		    "always_allow_to")) != 0)
+		if (policy_lists_new(L, p, 0, 1) != 0)
 			return conf_read_nomem(L, s);
 		snprintf(key, sizeof(key), "%s.always_allow_to", where);
 		d.set = p->allow_to;
@@ -310,6 +299,8 @@ load_policy_keys(struct loader *L, const config_setting_t *grp,
 		d.key = key;
 		if (conf_read_strlist(L, grp, "always_allow_to", item_dom, &d) < 0)
 			return -1;
+		if (domset_freeze(p->allow_to) != 0)
+			return conf_read_nomem(L, s);
 	}
 	/* Step 5 with the LAN check off: only the (forgeable) sender left. */
 	if (p->relay_for_client_machines && !p->smtp_auth &&
@@ -587,6 +578,8 @@ load_auth(struct loader *L, const config_setting_t *root)
 	    &c->auth_failure_window) < 0 ||
 	    conf_read_strlist(L, g, "realms", item_dom, &d) < 0))
 		return -1;
+	if (domset_freeze(&c->auth_realms) != 0)
+		return conf_read_nomem(L, g != NULL ? g : root);
 	if (c->auth_nmechanisms == 0 && (g == NULL ||
 	    config_setting_get_member(g, "mechanisms") == NULL)) {
 		const char *const *m;

@@ -6,7 +6,9 @@
  * thresholds are at the time. Chunks grow with the arena (16 KiB, then
  * the size held so far, up to 1 MiB), so a small config maps one chunk
  * and a big one a handful; an allocation too big for that gets a chunk
- * of its own and leaves the current one in use.
+ * of its own and leaves the current one in use. arena_pages gives the
+ * same kind of memory to the big hash tables, which grow by steps and
+ * so cannot live in an arena.
  */
 #include "config.h"
 
@@ -139,4 +141,52 @@ arena_free(struct arena *a)
 		munmap(c, c->size);
 	}
 	arena_init(a);
+}
+
+/* The size arena_pages really maps for size bytes: whole pages. */
+static size_t
+arena_pages_len(size_t size)
+{
+	return (size + 4095) & ~(size_t)4095;
+}
+
+void *
+arena_pages(size_t size)
+{
+	size_t len, span;
+	char *p, *al;
+
+	if (size == 0 || size > SIZE_MAX - 2 * ARENA_HUGE)
+		return NULL;
+	len = arena_pages_len(size);
+	if (len < ARENA_HUGE) {
+		p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		return p == MAP_FAILED ? NULL : p;
+	}
+	/* Map a huge page more than needed, then cut both ends so the
+	 * block starts on a huge page boundary. */
+	span = len + ARENA_HUGE;
+	p = mmap(NULL, span, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	al = (char *)(((uintptr_t)p + ARENA_HUGE - 1) &
+	    ~(uintptr_t)(ARENA_HUGE - 1));
+	if (al > p)
+		munmap(p, (size_t)(al - p));
+	if (al + len < p + span)
+		munmap(al + len, (size_t)(p + span - (al + len)));
+#ifdef MADV_HUGEPAGE
+	/* Advice only: without huge pages the block works the same. */
+	(void)madvise(al, len, MADV_HUGEPAGE);
+#endif
+	return al;
+}
+
+void
+arena_pages_free(void *p, size_t size)
+{
+	if (p != NULL)
+		munmap(p, arena_pages_len(size));
 }

@@ -54,4 +54,20 @@ size_t arena_used(const struct arena *a);
  */
 void arena_free(struct arena *a);
 
+/*
+ * arena_pages -- size bytes (size > 0) straight from the kernel, zeroed,
+ * for one big table that lives apart from any arena. A block of
+ * ARENA_HUGE bytes or more is aligned for huge pages and advised to use
+ * them: a table read at random then costs a TLB entry per 2 MiB, not per
+ * 4 KiB, and a handful of page faults to fill. Returns NULL when out of
+ * memory. Release with arena_pages_free and the same size.
+ */
+void *arena_pages(size_t size);
+
+/* arena_pages_free -- give back a block of arena_pages (NULL: nothing). */
+void arena_pages_free(void *p, size_t size);
+
+/* From this size on, arena_pages asks for huge pages (x86-64, arm64). */
+#define ARENA_HUGE	((size_t)2 << 20)
+
 #endif

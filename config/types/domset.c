@@ -22,6 +22,7 @@ domset_init(struct domset *set)
 	strmap_init(&set->suffix);
 	strmap_init(&set->address);
 	set->suffix_lens = 0;
+	set->staged = 0;
 }
 
 void
@@ -31,6 +32,7 @@ domset_init_in(struct domset *set, struct arena *arena)
 	strmap_init_in(&set->suffix, arena);
 	strmap_init_in(&set->address, arena);
 	set->suffix_lens = 0;
+	set->staged = 1;
 }
 
 /* The bit of suffix_lens for a name of len bytes (63: 63 or longer). */
@@ -41,9 +43,13 @@ domset_len_bit(size_t len)
 }
 
 static int
-domset_put(struct strmap *m, const char *k, char *err, size_t errlen)
+domset_put(const struct domset *set, struct strmap *m, const char *k,
+    char *err, size_t errlen)
 {
-	if (strmap_put(m, k, strlen(k), &domset_marker) < 0) {
+	size_t len = strlen(k);
+
+	if ((set->staged ? strmap_stage(m, k, len, &domset_marker) :
+	    strmap_put(m, k, len, &domset_marker)) < 0) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
@@ -64,7 +70,7 @@ domset_add_address(struct domset *set, const char *p, char *err,
 		return -1;
 	}
 	snprintf(key, sizeof(key), "%s@%s", a.local, a.domain);
-	return domset_put(&set->address, key, err, errlen);
+	return domset_put(set, &set->address, key, err, errlen);
 }
 
 int
@@ -97,17 +103,21 @@ domset_add(struct domset *set, const char *p, int flags, char *err,
 		return -1;
 	}
 	if (!suffix)
-		return domset_put(&set->exact, d, err, errlen);
-	if (domset_put(&set->suffix, d, err, errlen) != 0)
+		return domset_put(set, &set->exact, d, err, errlen);
+	if (domset_put(set, &set->suffix, d, err, errlen) != 0)
 		return -1;
 	set->suffix_lens |= domset_len_bit(strlen(d));
 	return 0;
 }
 
 int
-domset_reserve(struct domset *set, size_t n)
+domset_freeze(struct domset *set)
 {
-	return strmap_reserve(&set->exact, set->exact.n + n);
+	if (strmap_commit(&set->exact) != 0 ||
+	    strmap_commit(&set->suffix) != 0 ||
+	    strmap_commit(&set->address) != 0)
+		return -1;
+	return 0;
 }
 
 int

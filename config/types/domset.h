@@ -21,6 +21,7 @@ struct domset {
 	struct strmap	 suffix;
 	struct strmap	 address;
 	uint64_t	 suffix_lens;	/* bit min(length, 63) of each suffix */
+	int		 staged;	/* domset_add stages until domset_freeze */
 };
 
 #define DOMSET_ALLOW_ADDRESS	0x1	/* accept "local@domain" entries */
@@ -31,9 +32,19 @@ void domset_init(struct domset *set);
 
 /*
  * domset_init_in -- make an empty set that keeps its strings in arena,
- * which must outlive the set (domset_free leaves arena alone).
+ * which must outlive the set (domset_free leaves arena alone), and builds
+ * its tables at once at domset_freeze: entries added before that are not
+ * seen by lookups. The way for long lists (the config's).
  */
 void domset_init_in(struct domset *set, struct arena *arena);
+
+/*
+ * domset_freeze -- put the entries added since domset_init_in (or the last
+ * freeze) in the tables; call after the last domset_add and before any
+ * lookup or domset_count. Nothing to do for a domset_init set. Returns 0,
+ * or -1 when out of memory (the set is then unusable: free it).
+ */
+int domset_freeze(struct domset *set);
 
 /*
  * domset_add -- add the pattern p (a domain, ".domain" or, with
@@ -43,14 +54,6 @@ void domset_init_in(struct domset *set, struct arena *arena);
  */
 int domset_add(struct domset *set, const char *p, int flags, char *err,
     size_t errlen);
-
-/*
- * domset_reserve -- make room for n more domain entries (exact ones, the
- * usual kind), so that a long list is added without rehashing. Returns 0,
- * or -1 when out of memory. A hint: entries of other kinds, or more than
- * n, are added all the same.
- */
-int domset_reserve(struct domset *set, size_t n);
 
 /*
  * domset_match -- 1 if the normalized domain d equals an exact entry or

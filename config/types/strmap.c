@@ -45,6 +45,12 @@ struct strmap_slot {
 	} k;
 };
 
+/* A key waiting for strmap_commit, with its hash. */
+struct strmap_staged {
+	uint64_t	 hash;
+	struct strmap_slot slot;
+};
+
 /* Two slots per cache line, never one across two. */
 _Static_assert(sizeof(struct strmap_slot) == 32, "strmap_slot is 32 bytes");
 
@@ -205,6 +211,33 @@ strmap_slot_full(const struct strmap *m, size_t i)
 	return (m->ctrl[i / 8] >> (i % 8 * 8) & 0xff) != 0x80;
 }
 
+/* The bytes of a table of cap slots: slots, then a control byte each. */
+static size_t
+strmap_table_size(size_t cap)
+{
+	return cap * (sizeof(struct strmap_slot) + 1);
+}
+
+/* Big tables come from arena_pages (huge pages), small ones from malloc. */
+static void *
+strmap_table_alloc(size_t cap)
+{
+	size_t size = strmap_table_size(cap);
+
+	return size >= ARENA_HUGE ? arena_pages(size) : malloc(size);
+}
+
+static void
+strmap_table_free(void *p, size_t cap)
+{
+	size_t size = strmap_table_size(cap);
+
+	if (size >= ARENA_HUGE)
+		arena_pages_free(p, size);
+	else
+		free(p);
+}
+
 /* Rebuild m with ncap slots (a power of two >= 8 that holds m->n). */
 static int
 strmap_resize(struct strmap *m, size_t ncap)
@@ -216,7 +249,7 @@ strmap_resize(struct strmap *m, size_t ncap)
 	if (ncap > SIZE_MAX / (sizeof(*m->slots) + 1))
 		return -1;
 	/* Slots first: they need the stricter alignment. */
-	mem = malloc(ncap * sizeof(*m->slots) + ncap);
+	mem = strmap_table_alloc(ncap);
 	if (mem == NULL)
 		return -1;
 	m->slots = mem;
@@ -234,7 +267,8 @@ strmap_resize(struct strmap *m, size_t ncap)
 			strmap_slot_key(&old.slots[i], &k, &len);
 			*strmap_take(m, strmap_hash(k, len)) = old.slots[i];
 		}
-	free(old.slots);
+	if (old.slots != NULL)
+		strmap_table_free(old.slots, old.cap);
 	return 0;
 }
 
@@ -260,42 +294,135 @@ strmap_reserve(struct strmap *m, size_t n)
 	return strmap_resize(m, cap);
 }
 
+/*
+ * Make *s the slot of key[0..len) with val: the key in the slot, or a copy
+ * in the arena when it is longer. Returns 0, or -1 when out of memory.
+ */
+static int
+strmap_slot_make(struct strmap *m, struct strmap_slot *s, const char *key,
+    size_t len, void *val)
+{
+	char *copy;
+
+	memset(s, 0, sizeof(*s));
+	s->val = val;
+	if (len <= STRMAP_INLINE) {
+		s->k.in.len = (uint8_t)len;
+		memcpy(s->k.in.key, key, len);
+		return 0;
+	}
+	if (len > UINT32_MAX)
+		return -1;
+	if (m->arena == NULL) {
+		if ((m->arena = malloc(sizeof(*m->arena))) == NULL)
+			return -1;
+		arena_init(m->arena);
+		m->own_arena = 1;
+	}
+	/* With a NUL after it, for a debugger's sake. */
+	if ((copy = arena_strndup(m->arena, key, len)) == NULL)
+		return -1;
+	s->k.out.mark = STRMAP_OUTSIDE;
+	s->k.out.len = (uint32_t)len;
+	s->k.out.key = copy;
+	return 0;
+}
+
 int
 strmap_put(struct strmap *m, const char *key, size_t len, void *val)
 {
 	uint64_t h = strmap_hash(key, len);
-	struct strmap_slot *s;
-	char *copy = NULL;
+	struct strmap_slot s;
 
 	if (strmap_get_hashed(m, key, len, h) != NULL)
 		return 1;
-	if (len > STRMAP_INLINE) {
-		if (len > UINT32_MAX)
-			return -1;
-		if (m->arena == NULL) {
-			if ((m->arena = malloc(sizeof(*m->arena))) == NULL)
-				return -1;
-			arena_init(m->arena);
-			m->own_arena = 1;
-		}
-		/* With a NUL after it, for a debugger's sake. */
-		if ((copy = arena_strndup(m->arena, key, len)) == NULL)
-			return -1;
-	}
+	if (strmap_slot_make(m, &s, key, len, val) != 0)
+		return -1;
 	if (!strmap_fits(m->n + 1, m->cap) &&
 	    strmap_resize(m, m->cap ? m->cap * 2 : 8) != 0)
 		return -1;	/* a copy stays in the arena until it goes */
-	s = strmap_take(m, h);
-	s->val = val;
-	if (copy == NULL) {
-		s->k.in.len = (uint8_t)len;
-		memcpy(s->k.in.key, key, len);
-	} else {
-		s->k.out.mark = STRMAP_OUTSIDE;
-		s->k.out.len = (uint32_t)len;
-		s->k.out.key = copy;
-	}
+	*strmap_take(m, h) = s;
 	m->n++;
+	return 0;
+}
+
+int
+strmap_stage(struct strmap *m, const char *key, size_t len, void *val)
+{
+	struct strmap_staged *st;
+
+	if (m->nstaged == m->capstaged) {
+		size_t ncap = m->capstaged ? m->capstaged * 2 : 64;
+
+		if (ncap > SIZE_MAX / sizeof(*st) ||
+		    (st = realloc(m->staged, ncap * sizeof(*st))) == NULL)
+			return -1;
+		m->staged = st;
+		m->capstaged = ncap;
+	}
+	st = &m->staged[m->nstaged];
+	if (strmap_slot_make(m, &st->slot, key, len, val) != 0)
+		return -1;
+	st->hash = strmap_hash(key, len);
+	m->nstaged++;
+	return 0;
+}
+
+/*
+ * Filling a big table in the order keys come touches a random slot per
+ * key, a cache miss each (several hundred ns on a busy machine). So the
+ * staged keys are first sorted by home group (a counting sort of their
+ * indexes: one pass to count, one to place, both stable) and then put in
+ * that order: the table fills front to back, and a key's duplicate check
+ * reads slots the keys before it just wrote.
+ */
+int
+strmap_commit(struct strmap *m)
+{
+	size_t *start, groups, i;
+	uint32_t *order;
+
+	if (m->nstaged == 0)
+		return 0;
+	if (m->nstaged > UINT32_MAX ||
+	    strmap_reserve(m, m->n + m->nstaged) != 0)
+		return -1;
+	groups = m->cap / 8;
+	start = calloc(groups + 1, sizeof(*start));
+	order = malloc(m->nstaged * sizeof(*order));
+	if (start == NULL || order == NULL) {
+		free(start);
+		free(order);
+		return -1;
+	}
+	for (i = 0; i < m->nstaged; i++)
+		start[strmap_home(m->staged[i].hash, m->cap) + 1]++;
+	for (i = 0; i < groups; i++)
+		start[i + 1] += start[i];
+	for (i = 0; i < m->nstaged; i++)
+		order[start[strmap_home(m->staged[i].hash, m->cap)]++] =
+		    (uint32_t)i;
+	for (i = 0; i < m->nstaged; i++) {
+		const struct strmap_staged *st = &m->staged[order[i]];
+		const char *k;
+		size_t len;
+
+		/* The staged keys are read out of order: ask ahead. */
+		if (i + 8 < m->nstaged)
+			__builtin_prefetch(&m->staged[order[i + 8]]);
+
+		/* The first of duplicates stays, as with strmap_put. */
+		strmap_slot_key(&st->slot, &k, &len);
+		if (strmap_get_hashed(m, k, len, st->hash) != NULL)
+			continue;
+		*strmap_take(m, st->hash) = st->slot;
+		m->n++;
+	}
+	free(start);
+	free(order);
+	free(m->staged);
+	m->staged = NULL;
+	m->nstaged = m->capstaged = 0;
 	return 0;
 }
 
@@ -309,7 +436,9 @@ strmap_free(struct strmap *m, void (*free_val)(void *))
 		for (i = 0; i < m->cap; i++)
 			if (strmap_slot_full(m, i))
 				free_val(m->slots[i].val);
-	free(m->slots);
+	if (m->slots != NULL)
+		strmap_table_free(m->slots, m->cap);
+	free(m->staged);
 	if (m->own_arena) {
 		arena_free(m->arena);
 		free(m->arena);

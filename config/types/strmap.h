@@ -14,14 +14,17 @@
 #include "arena.h"
 
 struct strmap_slot;
+struct strmap_staged;
 
 struct strmap {
 	uint64_t	*ctrl;		/* cap / 8 groups of 8 one-byte lanes */
 	struct strmap_slot *slots;	/* cap */
 	size_t		 cap;		/* power of two >= 8, or 0 */
-	size_t		 n;
+	size_t		 n;		/* keys in the table */
 	struct arena	*arena;		/* where keys go; NULL until needed */
 	int		 own_arena;	/* arena belongs to this map */
+	struct strmap_staged *staged;	/* strmap_stage'd, not yet in it */
+	size_t		 nstaged, capstaged;
 };
 
 /*
@@ -55,6 +58,22 @@ int strmap_reserve(struct strmap *m, size_t n);
  * before sharing m.
  */
 int strmap_put(struct strmap *m, const char *key, size_t len, void *val);
+
+/*
+ * strmap_stage -- note key[0..len) with value val (not NULL) for the next
+ * strmap_commit, which puts every staged key in at once, much faster for
+ * a long list than strmap_put one by one. Lookups do not see a staged key
+ * before that. Returns 0, or -1 when out of memory. Not thread-safe.
+ */
+int strmap_stage(struct strmap *m, const char *key, size_t len, void *val);
+
+/*
+ * strmap_commit -- put the staged keys in, in the order they were staged
+ * as far as duplicates go (the first value stays, as with strmap_put).
+ * Returns 0, or -1 when out of memory (the staged keys then stay staged).
+ * Not thread-safe.
+ */
+int strmap_commit(struct strmap *m);
 
 /*
  * strmap_get -- the value stored for key[0..len), or NULL. Safe to call
