@@ -265,12 +265,15 @@ addr_classify(const char *s, size_t len, struct addr *out)
 	}
 	dom = s + at + 1;
 	dlen = len - at - 1;
-	for (i = 0; i < dlen; i++)
-		if (dom[i] == '@' || dom[i] == '%' || dom[i] == '!')
-			return ADDR_ROUTED;
 	if (addr_domain_normalize(dom, dlen, out->domain,
-	    sizeof(out->domain)) != 0)
+	    sizeof(out->domain)) != 0) {
+		/* No valid domain holds @, % or !, so the scan that tells
+		 * routing from garbage waits for a domain that failed. */
+		for (i = 0; i < dlen; i++)
+			if (dom[i] == '@' || dom[i] == '%' || dom[i] == '!')
+				return ADDR_ROUTED;
 		return ADDR_INVALID;
+	}
 	out->literal = dom[0] == '[';
 	addr_set_local(out, s, at);
 	return ADDR_PLAIN;
