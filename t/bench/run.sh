@@ -1,6 +1,7 @@
 #!/bin/sh
 # run.sh: every benchmark of relaymilter, one after the other, in one run
-# (make bench): the decision engine, memory per session, reload under
+# (make bench): the decision engine, the big config's load time and idle
+# memory (bigconf.sh), memory per session, reload under
 # load, Postfix throughput with and without milters, the POP store, and
 # SMTP AUTH against Dovecot's. Results go to stdout as "name value" lines and to
 # t/bench/out/results.txt in the build tree.
@@ -27,6 +28,9 @@ echo "# date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 
 echo "## decision engine (100k domains/aliases, 100k LAN networks, 100k always-allow, 10k users)"
 "$B/bench_policy" "$T/big.conf" 200000 keep
+
+echo "## the 220k-entry config: load, decisions and idle memory, 3 rounds"
+sh "$top_srcdir/t/bench/bigconf.sh" -r 3 "$top_builddir"
 
 echo "## memory: 1000 concurrent milter sessions (small config)"
 cat > "$T/small.conf" <<CONF
