@@ -4,11 +4,13 @@
  * read-only, so it is laid out for lookups on tables too big for the
  * CPU's caches:
  *
- *   - a control word per group of 8 slots holds one byte per slot: 0x80
- *     when empty, else 7 bits of the key's hash. A lookup reads its home
- *     group's word and compares all 8 bytes at once (SWAR, plain 64-bit
- *     arithmetic), so a miss usually ends after one read of an array of
- *     one byte per slot (128 KiB for 100k keys, which stays cached).
+ *   - a control word per group of 8 slots holds one byte per slot: 0
+ *     when empty, else a tag of 8 bits of the key's hash (1-255). A
+ *     lookup reads its home group's word and compares all 8 bytes at
+ *     once (SWAR, plain 64-bit arithmetic), so a miss usually ends after
+ *     a read or two of an array of one byte per slot (128 KiB for 100k
+ *     keys, which stays cached) and rarely (1 in 255 per full slot seen)
+ *     reads a slot for nothing.
  *   - a slot is 32 bytes, half a cache line: the value and the key
  *     itself when it has at most STRMAP_INLINE bytes (most domains and
  *     user names), so a hit costs one more memory access, not two.
@@ -56,7 +58,6 @@ _Static_assert(sizeof(struct strmap_slot) == 32, "strmap_slot is 32 bytes");
 
 #define LANES		0x0101010101010101ULL	/* 1 in each byte */
 #define HIGHS		0x8080808080808080ULL	/* high bit of each byte */
-#define EMPTY_GROUP	HIGHS			/* 8 empty slots */
 
 static uint64_t
 strmap_mix(uint64_t h, uint64_t w)
@@ -65,25 +66,51 @@ strmap_mix(uint64_t h, uint64_t w)
 	return h ^ (h >> 32);
 }
 
+/* Unaligned native-order loads: the hash only has to agree with itself. */
+static uint64_t
+strmap_load64(const char *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return v;
+}
+
+static uint64_t
+strmap_load32(const char *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return v;
+}
+
 uint64_t
 strmap_hash(const char *s, size_t len)
 {
-	uint64_t h = 0x243f6a8885a308d3ULL, w = 0;
-	size_t n = len, i;
+	uint64_t h = 0x243f6a8885a308d3ULL ^ len;
+	size_t i;
 
-	/* Whole words from the end, then the 0-7 bytes left at the start. */
-	for (; n >= 8; n -= 8) {
-		memcpy(&w, s + n - 8, 8);
-		h = strmap_mix(h, w);
-	}
-	if (n > 0) {
-		for (w = 0, i = 0; i < n; i++)
-			w = w << 8 | (unsigned char)s[i];
-		h = strmap_mix(h, w);
-	}
+	/*
+	 * Whole words, the last one ending at the last byte (it overlaps
+	 * the one before unless len is a multiple of 8); short keys in two
+	 * overlapping halves or three bytes. For a given length the words
+	 * read hold every byte, so keys that differ are mixed differently,
+	 * and no byte outside the key is read.
+	 */
+	if (len >= 8) {
+		for (i = 0; i + 8 < len; i += 8)
+			h = strmap_mix(h, strmap_load64(s + i));
+		h = strmap_mix(h, strmap_load64(s + len - 8));
+	} else if (len >= 4)
+		h = strmap_mix(h, strmap_load32(s) << 32 |
+		    strmap_load32(s + len - 4));
+	else if (len > 0)
+		h = strmap_mix(h, (uint64_t)(unsigned char)s[0] << 16 |
+		    (uint64_t)(unsigned char)s[len / 2] << 8 |
+		    (unsigned char)s[len - 1]);
 	/* murmur3's finalizer: every output bit depends on every input bit,
 	 * so both the low bits (slot) and the top 7 (tag) are usable. */
-	h ^= len;
 	h ^= h >> 33;
 	h *= 0xff51afd7ed558ccdULL;
 	h ^= h >> 33;
@@ -105,11 +132,13 @@ strmap_init_in(struct strmap *m, struct arena *arena)
 	m->arena = arena;
 }
 
-/* The tag byte of a hash: its top 7 bits (0x00-0x7f; 0x80 is empty). */
+/* The tag byte of a hash: its top 8 bits, 0 made 1 (0 is empty). */
 static unsigned
 strmap_tag(uint64_t h)
 {
-	return (unsigned)(h >> 57);
+	unsigned t = (unsigned)(h >> 56);
+
+	return t + (t == 0);
 }
 
 /* The home group of a hash in a table of cap slots. */
@@ -119,14 +148,22 @@ strmap_home(uint64_t h, size_t cap)
 	return (size_t)(h >> 3) & (cap / 8 - 1);
 }
 
-/* Bytes of group word w equal to tag, as their high bits (a false hit
- * is possible above a true one; it is checked like any other). */
+/*
+ * The zero bytes of x, as their high bits. Exact for the lowest one and
+ * for "is there any"; a byte 0x01 just above a zero one may be flagged
+ * too (the borrow), so a flagged byte is checked before it is trusted.
+ */
 static uint64_t
-strmap_match(uint64_t w, unsigned tag)
+strmap_zeros(uint64_t x)
 {
-	uint64_t x = w ^ (LANES * tag);
-
 	return (x - LANES) & ~x & HIGHS;
+}
+
+/* The byte of group word w for slot i of the group. */
+static unsigned
+strmap_lane(uint64_t w, size_t i)
+{
+	return (unsigned)(w >> (i % 8 * 8)) & 0xff;
 }
 
 /* The slot index of the lowest byte flagged in bits, in group g. */
@@ -168,16 +205,16 @@ strmap_get_hashed(const struct strmap *m, const char *key, size_t len,
 	gmask = m->cap / 8 - 1;
 	for (g = strmap_home(hash, m->cap);; g = (g + 1) & gmask) {
 		uint64_t w = m->ctrl[g];
-		uint64_t hit = strmap_match(w, tag);
+		uint64_t hit = strmap_zeros(w ^ (LANES * tag));
 
 		for (; hit != 0; hit &= hit - 1) {
-			const struct strmap_slot *s =
-			    &m->slots[strmap_index(g, hit)];
+			size_t i = strmap_index(g, hit);
 
-			if (strmap_slot_is(s, key, len))
-				return s->val;
+			if (strmap_lane(w, i) == tag &&
+			    strmap_slot_is(&m->slots[i], key, len))
+				return m->slots[i].val;
 		}
-		if (w & HIGHS)
+		if (strmap_zeros(w) != 0)
 			return NULL;
 	}
 }
@@ -197,18 +234,18 @@ strmap_take(struct strmap *m, uint64_t hash)
 	size_t gmask = m->cap / 8 - 1, g, i;
 	uint64_t empty;
 
-	for (g = strmap_home(hash, m->cap); (empty = m->ctrl[g] & HIGHS) == 0;
-	    g = (g + 1) & gmask)
+	for (g = strmap_home(hash, m->cap);
+	    (empty = strmap_zeros(m->ctrl[g])) == 0; g = (g + 1) & gmask)
 		;
-	i = strmap_index(g, empty);
-	m->ctrl[g] ^= (uint64_t)(0x80 ^ strmap_tag(hash)) << (i % 8 * 8);
+	i = strmap_index(g, empty);	/* the lowest flag: a true zero */
+	m->ctrl[g] |= (uint64_t)strmap_tag(hash) << (i % 8 * 8);
 	return &m->slots[i];
 }
 
 static int
 strmap_slot_full(const struct strmap *m, size_t i)
 {
-	return (m->ctrl[i / 8] >> (i % 8 * 8) & 0xff) != 0x80;
+	return strmap_lane(m->ctrl[i / 8], i) != 0;
 }
 
 /* The bytes of a table of cap slots: slots, then a control byte each. */
@@ -255,8 +292,9 @@ strmap_resize(struct strmap *m, size_t ncap)
 	m->slots = mem;
 	m->ctrl = (uint64_t *)(m->slots + ncap);
 	m->cap = ncap;
-	for (i = 0; i < ncap / 8; i++)
-		m->ctrl[i] = EMPTY_GROUP;
+	/* All slots empty (arena_pages' blocks come zeroed already). */
+	if (strmap_table_size(ncap) < ARENA_HUGE)
+		memset(m->ctrl, 0, ncap);
 	/* Keys are not stored with their hash: hash them again, once per
 	 * resize, so a slot keeps its room for the key. */
 	for (i = 0; i < old.cap; i++)

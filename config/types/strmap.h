@@ -28,9 +28,9 @@ struct strmap {
 };
 
 /*
- * strmap_hash -- a 64-bit hash of len bytes at s (read 8 at a time from
- * the end, then mixed). Pure; the same in every thread of one process,
- * not across machines.
+ * strmap_hash -- a 64-bit hash of len bytes at s (read 8 at a time, then
+ * mixed). Pure; the same in every thread of one process, not across
+ * machines (it reads words in the machine's byte order).
  */
 uint64_t strmap_hash(const char *s, size_t len);
 
