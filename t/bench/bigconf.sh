@@ -2,13 +2,14 @@
 # bigconf.sh: the big config of bench_policy ("220k entries" by its
 # count; as lists: 200k local domains and aliases, 200k LAN networks,
 # 200k always-allow entries and 20k users), measured side by side for
-# one or more build trees: the time to load it
-# and the decisions per second on it (bench_policy), and the resident
-# memory of an idle relaymilter holding it. The daemon listens on a unix
-# socket in a temporary folder (no TCP port), VmRSS is read from /proc
-# once the socket is up, and it is stopped by its PID. The trees take
-# turns round by round (A B A B ...), so a busy machine slows all alike;
-# the summary gives min / median / max per tree. A tree needs
+# one or more build trees: the time to load it (and, within that, the
+# time libconfig alone takes to parse and destroy the file), the time
+# to free it, and the decisions per second on it (bench_policy), and the
+# resident memory of an idle relaymilter holding it. The daemon listens
+# on a unix socket in a temporary folder (no TCP port), VmRSS is read
+# from /proc once the socket is up, and it is stopped by its PID. The
+# trees take turns round by round (A B A B ...), so a busy machine slows
+# all alike; the summary gives min / median / max per tree. A tree needs
 # milter/relaymilter and t/bench/bench_policy built (make
 # t/bench/bench_policy). Nothing here asserts a speed.
 #
@@ -79,9 +80,12 @@ while [ $r -le "$rounds" ]; do
 		rss_idle "$b"
 		awk -v tree="$b" -v round=$r -v rss="$(cat "$T/rss")" '
 		    /^config_load_ms/ { load = $2 }
+		    /^libconfig_parse_ms/ { parse = $2 }
+		    /^config_free_ms/ { free = $2 }
 		    /^decisions_per_second/ { dps = dps sep $2; sep = "," }
-		    END { printf "tree=%s round=%d load_ms=%s decisions_per_s=%s " \
-			"rss_idle_kib=%s\n", tree, round, load, dps, rss }' \
+		    END { printf "tree=%s round=%d load_ms=%s parse_ms=%s " \
+			"free_ms=%s decisions_per_s=%s rss_idle_kib=%s\n", \
+			tree, round, load, parse, free, dps, rss }' \
 		    "$T/bp.out" | tee -a "$T/rows"
 	done
 	r=$((r + 1))
@@ -98,6 +102,8 @@ awk '{
 	t = f["tree"]
 	if (!(t in seen)) { seen[t] = 1; order[++nt] = t }
 	v["load_ms", t] = v["load_ms", t] " " f["load_ms"]
+	v["parse_ms", t] = v["parse_ms", t] " " f["parse_ms"]
+	v["free_ms", t] = v["free_ms", t] " " f["free_ms"]
 	v["rss_idle_kib", t] = v["rss_idle_kib", t] " " f["rss_idle_kib"]
 	gsub(",", " ", f["decisions_per_s"])
 	v["decisions_per_s", t] = v["decisions_per_s", t] " " \
@@ -112,8 +118,9 @@ function stats(s,    a, n, i, j, x) {
 	return a[1] " " a[int((n + 1) / 2)] " " a[n]
 }
 END {
-	split("load_ms decisions_per_s rss_idle_kib", figs, " ")
+	nf = split("load_ms parse_ms free_ms decisions_per_s rss_idle_kib",
+	    figs, " ")
 	for (k = 1; k <= nt; k++)
-		for (g = 1; g <= 3; g++)
+		for (g = 1; g <= nf; g++)
 			print order[k], figs[g], stats(v[figs[g], order[k]])
 }' "$T/rows"
