@@ -9,7 +9,6 @@ set -u
 : "${top_srcdir:=.}" "${top_builddir:=.}"
 B=$top_builddir/t/bench
 RM=$top_builddir/milter/relaymilter
-CTL=$top_builddir/milter/relayctl
 OUT=$B/out
 mkdir -p "$OUT"
 T=$(mktemp -d /tmp/relaymilter-bench.XXXXXX)
@@ -43,23 +42,7 @@ sleep 1
 python3 "$top_srcdir/t/bench/sessions.py" hold "$T/small.sock" "$p" 1000
 
 echo "## reload of a 220k-entry config under load"
-{ echo "socket = \"unix:$T/big.sock\"; control = \"unix:$T/big.ctl\";"; cat "$T/big.conf"; } > "$T/daemon.conf"
-"$RM" -c "$T/daemon.conf" -f 2> "$T/daemon.log" &
-p=$!; pids="$pids $p"
-i=0
-while [ ! -S "$T/big.ctl" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-echo "rss_idle_220k_config_kib $(awk '/VmRSS/ { print $2 }' /proc/$p/status)"
-python3 "$top_srcdir/t/bench/sessions.py" load "$T/big.sock" 12 > "$T/load.out" &
-lp=$!
-for i in $(seq 20); do
-	"$CTL" -s "$T/big.ctl" reload | sed -n 's/.* loaded in \([0-9]*\) ms.*/\1/p' >> "$T/reload.ms"
-	sleep 0.4
-done
-wait "$lp"
-cat "$T/load.out"
-sort -n "$T/reload.ms" | awk '{ a[NR] = $1 } END {
-	printf "reloads %d\nreload_ms_min %s\nreload_ms_median %s\nreload_ms_max %s\n",
-	    NR, a[1], a[int((NR + 1) / 2)], a[NR] }'
+sh "$top_srcdir/t/bench/reload.sh" -c "$T/big.conf" "$top_builddir"
 
 echo "## MTA throughput (Postfix + smtp-source)"
 sh "$top_srcdir/t/bench/mta.sh"
