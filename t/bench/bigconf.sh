@@ -30,13 +30,11 @@ for b in "$@"; do
 		fi
 	done
 done
+. "$(dirname "$0")/daemon.sh"
 T=$(mktemp -d /tmp/relaymilter-bigconf.XXXXXX)
 pid=
 cleanup() {
-	if [ -n "$pid" ]; then
-		kill "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
-	fi
+	[ -z "$pid" ] || daemon_stop
 	rm -rf "$T"
 }
 trap cleanup EXIT
@@ -45,26 +43,14 @@ trap 'exit 1' INT TERM
 # rss_idle BUILDDIR: VmRSS (KiB) of relaymilter idle with the big config,
 # into $T/rss (not printed: run in this shell, so the traps see $pid).
 rss_idle() {
-	rm -f "$T/m.sock"
-	"$1/milter/relaymilter" -f -c "$T/daemon.conf" 2> "$T/daemon.log" &
-	pid=$!
-	i=0
-	while [ ! -S "$T/m.sock" ] && [ $i -lt 300 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	# A moment for the start-up to settle (threads, first log lines).
-	sleep 1
-	if [ -S "$T/m.sock" ]; then
-		awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status" > "$T/rss"
+	if daemon_start "$1" "$T/daemon.conf" "$T/m.sock"; then
+		daemon_rss > "$T/rss"
 	else
 		echo "bigconf.sh: relaymilter did not start:" >&2
-		cat "$T/daemon.log" >&2
+		cat "$T/daemon.conf.log" >&2
 		echo 0 > "$T/rss"
 	fi
-	kill "$pid"
-	wait "$pid" 2>/dev/null
-	pid=
+	daemon_stop
 }
 
 r=1

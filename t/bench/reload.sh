@@ -20,14 +20,16 @@ if [ "${1:-}" = "-c" ]; then
 fi
 [ $# -gt 0 ] || set -- "${top_builddir:-.}"
 here=$(dirname "$0")
+. "$here/daemon.sh"
 T=$(mktemp -d /tmp/relaymilter-reload.XXXXXX)
 pid=
 lp=
 cleanup() {
-	for p in $lp $pid; do
-		kill "$p" 2>/dev/null
-		wait "$p" 2>/dev/null
-	done
+	if [ -n "$lp" ]; then
+		kill "$lp" 2>/dev/null
+		wait "$lp" 2>/dev/null
+	fi
+	[ -z "$pid" ] || daemon_stop
 	rm -rf "$T"
 }
 trap cleanup EXIT
@@ -44,17 +46,13 @@ chmod 600 "$T/daemon.conf"
 
 for b in "$@"; do
 	echo "# tree $b"
-	rm -f "$T/big.sock" "$T/big.ctl" "$T/reload.ms"
-	"$b/milter/relaymilter" -c "$T/daemon.conf" -f 2> "$T/daemon.log" &
-	pid=$!
-	i=0
-	while [ ! -S "$T/big.ctl" ] && [ $i -lt 300 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	sleep 1
-	echo "rss_idle_220k_config_kib $(awk '/VmRSS/ { print $2 }' \
-	    "/proc/$pid/status")"
+	rm -f "$T/big.sock" "$T/reload.ms"
+	if ! daemon_start "$b" "$T/daemon.conf" "$T/big.ctl"; then
+		echo "reload.sh: relaymilter did not start:" >&2
+		cat "$T/daemon.conf.log" >&2
+		exit 1
+	fi
+	echo "rss_idle_220k_config_kib $(daemon_rss)"
 	python3 "$here/sessions.py" load "$T/big.sock" 12 > "$T/load.out" &
 	lp=$!
 	for i in $(seq 20); do
@@ -68,9 +66,6 @@ for b in "$@"; do
 	sort -n "$T/reload.ms" | awk '{ a[NR] = $1 } END {
 		printf "reloads %d\nreload_ms_min %s\nreload_ms_median %s\n" \
 		    "reload_ms_max %s\n", NR, a[1], a[int((NR + 1) / 2)], a[NR] }'
-	echo "rss_after_reloads_kib $(awk '/VmRSS/ { print $2 }' \
-	    "/proc/$pid/status")"
-	kill "$pid"
-	wait "$pid" 2>/dev/null
-	pid=
+	echo "rss_after_reloads_kib $(daemon_rss)"
+	daemon_stop
 done
