@@ -122,7 +122,8 @@ struct conf {
 	char		**warnings;	/* to log after a successful load */
 	size_t		 nwarnings;
 
-	/* the strings of every domain set and of usermap, freed at once */
+	/* the keys of the domain sets and of usermap too long for a table
+	 * slot, freed at once */
 	struct arena	 arena;
 };
 

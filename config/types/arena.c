@@ -1,5 +1,5 @@
 /*
- * arena: the bump allocator behind a config's strings. Chunks are mapped
+ * arena: the bump allocator behind a config's long keys. Chunks are mapped
  * straight from the kernel (mmap), not taken from malloc: a big config's
  * chunks then never sit between malloc's small blocks, and freeing the
  * config returns them to the system at once, whatever malloc's

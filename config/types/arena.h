@@ -2,9 +2,10 @@
  * arena: a bump allocator for data that lives exactly as long as one
  * config. Memory comes from the system in big chunks and is handed out
  * in order, 8-byte aligned; nothing is freed on its own, everything is
- * freed at once with arena_free. The config keeps the strings of its
- * domain sets and maps here, so loading a big config costs no malloc
- * per entry and freeing it costs one munmap per chunk.
+ * freed at once with arena_free. The config keeps the keys of its domain
+ * sets and maps here that are too long for a slot of their hash table,
+ * so loading a big config costs no malloc per entry and freeing it costs
+ * one munmap per chunk.
  */
 #ifndef RELAYMILTER_ARENA_H
 #define RELAYMILTER_ARENA_H

@@ -4,8 +4,9 @@
  * "example.org" matches itself only; ".example.org" matches its
  * subdomains, on a label boundary, never itself; "u@example.org" (where
  * allowed) matches that address, case-insensitively. Lookups are hashed.
- * The entries' strings live in an arena: the config's (domset_init_in),
- * or one of the set's own (domset_init).
+ * Entries of up to 23 bytes sit in the hash tables' slots, longer ones
+ * in an arena: the config's (domset_init_in), or the set's own
+ * (domset_init).
  */
 #ifndef RELAYMILTER_DOMSET_H
 #define RELAYMILTER_DOMSET_H
