@@ -23,6 +23,7 @@
 
 #include <stddef.h>
 
+#include "arena.h"
 #include "domset.h"
 #include "netset.h"
 #include "sockspec.h"
@@ -133,6 +134,10 @@ struct conf {
 
 	char		**warnings;	/* to log after a successful load */
 	size_t		 nwarnings;
+
+	/* the keys of the domain sets and of usermap too long for a table
+	 * slot, freed at once */
+	struct arena	 arena;
 };
 
 /*
@@ -173,7 +178,9 @@ struct conf *conf_current(void);
 /*
  * conf_install -- make c (whose reference is passed in) the running
  * config; the previous one loses the install reference and lives on
- * while connections still pin it. Thread-safe.
+ * while connections still pin it. Then returns the heap memory freed by
+ * the load (the parse tree) to the system (malloc_trim, with glibc).
+ * Thread-safe.
  */
 void conf_install(struct conf *c);
 

@@ -167,9 +167,13 @@ conf_load_local(struct loader *L, const config_setting_t *root)
 	    conf_load_item_transport, NULL) < 0 ||
 	    conf_load_domains(L, g, "local.domains", "local.domains",
 	    &c->local_domains, DOMSET_ALLOW_SUFFIX) != 0 ||
-	    conf_load_domains(L, g, "local.domain_aliases", "local.domain_aliases",
-	    &c->local_domains, DOMSET_ALLOW_SUFFIX) != 0 ||
-	    conf_read_strlist(L, g, "local.lan", conf_load_item_net, &n) < 0)
+	    conf_load_domains(L, g, "local.domain_aliases",
+	    "local.domain_aliases", &c->local_domains,
+	    DOMSET_ALLOW_SUFFIX) != 0)
+		return -1;
+	if (domset_freeze(&c->local_domains) != 0)
+		return conf_read_nomem(L, g != NULL ? g : root);
+	if (conf_read_strlist(L, g, "local.lan", conf_load_item_net, &n) < 0)
 		return -1;
 	netset_freeze(&c->lan);
 	if (netset_covers_all(&c->lan))
@@ -180,11 +184,13 @@ conf_load_local(struct loader *L, const config_setting_t *root)
 }
 
 /*
- * Give p lists of its own (empty), releasing any it owned already; lists
- * it only borrowed from the top level are left alone.
+ * Give p lists of its own (empty, strings in the config's arena),
+ * releasing any it owned already; lists it only borrowed from the top
+ * level are left alone.
  */
 static int
-conf_load_policy_lists(struct relay_policy *p, int from, int to)
+conf_load_policy_lists(struct loader *L, struct relay_policy *p, int from,
+    int to)
 {
 	if (from) {
 		if (p->owns_from) {
@@ -199,7 +205,7 @@ conf_load_policy_lists(struct relay_policy *p, int from, int to)
 		if (p->allow_from_nets == NULL || p->allow_from_names == NULL)
 			return -1;
 		netset_init(p->allow_from_nets);
-		domset_init(p->allow_from_names);
+		domset_init_in(p->allow_from_names, &L->c->arena);
 	}
 	if (to) {
 		if (p->owns_to) {
@@ -210,7 +216,7 @@ conf_load_policy_lists(struct relay_policy *p, int from, int to)
 		p->owns_to = 1;
 		if (p->allow_to == NULL)
 			return -1;
-		domset_init(p->allow_to);
+		domset_init_in(p->allow_to, &L->c->arena);
 	}
 	return 0;
 }
@@ -253,7 +259,7 @@ conf_load_policy_keys(struct loader *L, const config_setting_t *grp,
 		struct netlist_arg n;
 
 		/* A list given here replaces the inherited one. */
-		if (conf_load_policy_lists(p, 1, 0) != 0)
+		if (conf_load_policy_lists(L, p, 1, 0) != 0)
 			return conf_read_nomem(L, s);
 		snprintf(key, sizeof(key), "%s.always_allow_from", where);
 		n.nets = p->allow_from_nets;
@@ -262,15 +268,19 @@ conf_load_policy_keys(struct loader *L, const config_setting_t *grp,
 		if (conf_read_strlist(L, grp, path, conf_load_item_net, &n) < 0)
 			return -1;
 		netset_freeze(p->allow_from_nets);
+		if (domset_freeze(p->allow_from_names) != 0)
+			return conf_read_nomem(L, s);
 	}
 	snprintf(path, sizeof(path), "%s.always_allow_to", prefix);
 	if ((s = conf_read_get(grp, path)) != NULL) {
-		if (conf_load_policy_lists(p, 0, 1) != 0)
+		if (conf_load_policy_lists(L, p, 0, 1) != 0)
 			return conf_read_nomem(L, s);
 		snprintf(key, sizeof(key), "%s.always_allow_to", where);
 		if (conf_load_domains(L, grp, path, key, p->allow_to,
 		    DOMSET_ALLOW_SUFFIX | DOMSET_ALLOW_ADDRESS) != 0)
 			return -1;
+		if (domset_freeze(p->allow_to) != 0)
+			return conf_read_nomem(L, s);
 	}
 	/* Step 5 with the LAN check off: only the (forgeable) sender left. */
 	if (p->relay_for_client_machines && !p->smtp_auth &&
@@ -295,7 +305,7 @@ conf_load_relay(struct loader *L, const config_setting_t *root)
 	const config_setting_t *g;
 	int rc;
 
-	if (conf_load_policy_lists(p, 1, 1) != 0)
+	if (conf_load_policy_lists(L, p, 1, 1) != 0)
 		return conf_read_nomem(L, root);
 	netset_freeze(p->allow_from_nets);
 	g = conf_read_group(L, root, "relay", &rc);
@@ -420,13 +430,14 @@ conf_load_users(struct loader *L, const config_setting_t *root)
 {
 	struct conf *c = L->c;
 	const config_setting_t *s = conf_read_get(root, "users"), *e;
+	const char *checked = NULL;
 	int i, n, rc;
 
 	if (s == NULL)
 		return 0;
 	n = config_setting_length(s);
 	c->users = calloc((size_t)n + 1, sizeof(*c->users));
-	if (c->users == NULL)
+	if (c->users == NULL || strmap_reserve(&c->usermap, (size_t)n) != 0)
 		return conf_read_nomem(L, s);
 	for (i = 0; i < n; i++) {
 		struct conf_user *u = &c->users[c->nusers++];
@@ -440,8 +451,13 @@ conf_load_users(struct loader *L, const config_setting_t *root)
 		if (rc > 0)
 			return conf_read_fail(L, e, "user \"%s\" is listed twice",
 			    u->name);
-		if (pwscheme_kind(u->password) == PWSCHEME_PLAIN)
+		/* One stat per file, not per user (libconfig keeps one copy
+		 * of each file name, so the pointer says "same file"). */
+		if (pwscheme_kind(u->password) == PWSCHEME_PLAIN &&
+		    config_setting_source_file(e) != checked) {
+			checked = config_setting_source_file(e);
 			conf_load_warn_readable(L, e);
+		}
 	}
 	return 0;
 }
@@ -513,6 +529,8 @@ conf_load_auth(struct loader *L, const config_setting_t *root)
 	    conf_load_domains(L, g, "auth.realms", "auth.realms", &c->auth_realms,
 	    0) != 0)
 		return -1;
+	if (domset_freeze(&c->auth_realms) != 0)
+		return conf_read_nomem(L, g != NULL ? g : root);
 	if (c->auth_nmechanisms == 0 &&
 	    conf_read_get(g, "auth.mechanisms") == NULL) {
 		const struct saslmech *m;
@@ -656,10 +674,11 @@ conf_build(config_t *cfg, const char *name, const char *text, char *err,
 	}
 	L.c = c;
 	c->refs = 1;
-	domset_init(&c->local_domains);
+	arena_init(&c->arena);
+	domset_init_in(&c->local_domains, &c->arena);
 	netset_init(&c->lan);
-	strmap_init(&c->usermap);
-	domset_init(&c->auth_realms);
+	strmap_init_in(&c->usermap, &c->arena);
+	domset_init_in(&c->auth_realms, &c->arena);
 	if (conf_load_top(&L, root) != 0 || conf_load_local(&L, root) != 0 ||
 	    conf_load_relay(&L, root) != 0 || conf_load_services(&L, root) != 0 ||
 	    conf_load_users(&L, root) != 0 || conf_load_auth(&L, root) != 0 ||

@@ -150,11 +150,45 @@ out:
 	return rc;
 }
 
+/*
+ * The common case of addr_domain_normalize, on every recipient: an ASCII
+ * name that fits, lower-cased straight into out while its labels are
+ * checked, in one pass. Returns 0 or -1 as addr_domain_normalize would,
+ * or 1 at the first non-ASCII byte (out then holds garbage; the general
+ * path starts again).
+ */
+static int
+addr_domain_ascii(const char *in, size_t len, char *out)
+{
+	size_t i, label = 0;
+	int bad = 0;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)in[i];
+
+		if (c >= 0x80)
+			return 1;
+		if (c >= 'A' && c <= 'Z')
+			c += 32;
+		out[i] = (char)c;
+		if (c == '.') {
+			bad |= label == 0;
+			label = 0;
+		} else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		    c == '-' || c == '_')
+			bad |= ++label > 63;
+		else
+			bad = 1;	/* NUL, space, other punctuation */
+	}
+	out[len] = '\0';
+	return bad || label == 0 ? -1 : 0;
+}
+
 int
 addr_domain_normalize(const char *in, size_t len, char *out, size_t outlen)
 {
 	char buf[ADDR_DOMAIN_MAX * 4];
-	int nonascii = 0;
+	int nonascii = 0, rc;
 	size_t i;
 
 	if (len > 0 && in[0] == '[')
@@ -162,6 +196,9 @@ addr_domain_normalize(const char *in, size_t len, char *out, size_t outlen)
 	/* One trailing dot is the root; two mean an empty label. */
 	if (len > 0 && in[len - 1] == '.')
 		len--;
+	if (len > 0 && len <= 253 && len < outlen &&
+	    (rc = addr_domain_ascii(in, len, out)) <= 0)
+		return rc;
 	if (len == 0 || len >= sizeof(buf))
 		return -1;
 	for (i = 0; i < len; i++) {
@@ -176,7 +213,6 @@ addr_domain_normalize(const char *in, size_t len, char *out, size_t outlen)
 	buf[len] = '\0';
 	if (nonascii) {
 		char *ascii = NULL;
-		int rc;
 
 		rc = idn2_to_ascii_8z(buf, &ascii,
 		    IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL);
@@ -302,12 +338,15 @@ addr_classify(const char *s, size_t len, struct addr *out)
 	}
 	dom = s + at + 1;
 	dlen = len - at - 1;
-	for (i = 0; i < dlen; i++)
-		if (dom[i] == '@' || dom[i] == '%' || dom[i] == '!')
-			return ADDR_ROUTED;
 	if (addr_domain_normalize(dom, dlen, out->domain,
-	    sizeof(out->domain)) != 0)
+	    sizeof(out->domain)) != 0) {
+		/* No valid domain holds @, % or !, so the scan that tells
+		 * routing from garbage waits for a domain that failed. */
+		for (i = 0; i < dlen; i++)
+			if (dom[i] == '@' || dom[i] == '%' || dom[i] == '!')
+				return ADDR_ROUTED;
 		return ADDR_INVALID;
+	}
 	out->literal = dom[0] == '[';
 	addr_set_local(out, s, at);
 	return ADDR_PLAIN;

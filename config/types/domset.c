@@ -2,7 +2,8 @@
  * domset: hashed sets of domains, subdomain patterns and addresses. A
  * suffix match walks the labels of the looked-up domain and probes the
  * suffix table once per label, so the cost depends on the depth of the
- * name, never on the size of the list.
+ * name, never on the size of the list; and only the parents whose length
+ * some suffix entry has are probed at all.
  */
 #include "config.h"
 
@@ -20,12 +21,35 @@ domset_init(struct domset *set)
 	strmap_init(&set->exact);
 	strmap_init(&set->suffix);
 	strmap_init(&set->address);
+	set->suffix_lens = 0;
+	set->staged = 0;
+}
+
+void
+domset_init_in(struct domset *set, struct arena *arena)
+{
+	strmap_init_in(&set->exact, arena);
+	strmap_init_in(&set->suffix, arena);
+	strmap_init_in(&set->address, arena);
+	set->suffix_lens = 0;
+	set->staged = 1;
+}
+
+/* The bit of suffix_lens for a name of len bytes (63: 63 or longer). */
+static uint64_t
+domset_len_bit(size_t len)
+{
+	return (uint64_t)1 << (len < 63 ? len : 63);
 }
 
 static int
-domset_put(struct strmap *m, const char *k, char *err, size_t errlen)
+domset_put(const struct domset *set, struct strmap *m, const char *k,
+    char *err, size_t errlen)
 {
-	if (strmap_put(m, k, strlen(k), &domset_marker) < 0) {
+	size_t len = strlen(k);
+
+	if ((set->staged ? strmap_stage(m, k, len, &domset_marker) :
+	    strmap_put(m, k, len, &domset_marker)) < 0) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
@@ -46,7 +70,7 @@ domset_add_address(struct domset *set, const char *p, char *err,
 		return -1;
 	}
 	snprintf(key, sizeof(key), "%s@%s", a.local, a.domain);
-	return domset_put(&set->address, key, err, errlen);
+	return domset_put(set, &set->address, key, err, errlen);
 }
 
 int
@@ -78,7 +102,22 @@ domset_add(struct domset *set, const char *p, int flags, char *err,
 		    suffix ? "." : "", p);
 		return -1;
 	}
-	return domset_put(suffix ? &set->suffix : &set->exact, d, err, errlen);
+	if (!suffix)
+		return domset_put(set, &set->exact, d, err, errlen);
+	if (domset_put(set, &set->suffix, d, err, errlen) != 0)
+		return -1;
+	set->suffix_lens |= domset_len_bit(strlen(d));
+	return 0;
+}
+
+int
+domset_freeze(struct domset *set)
+{
+	if (strmap_commit(&set->exact) != 0 ||
+	    strmap_commit(&set->suffix) != 0 ||
+	    strmap_commit(&set->address) != 0)
+		return -1;
+	return 0;
 }
 
 int
@@ -93,8 +132,10 @@ domset_match(const struct domset *set, const char *d)
 		return 0;
 	/* Each proper parent after a dot: label boundaries only. */
 	for (p = d; (p = memchr(p, '.', len - (size_t)(p - d))) != NULL; ) {
-		p++;
-		if (strmap_get(&set->suffix, p, len - (size_t)(p - d)) != NULL)
+		size_t plen = len - (size_t)(++p - d);
+
+		if ((set->suffix_lens & domset_len_bit(plen)) &&
+		    strmap_get(&set->suffix, p, plen) != NULL)
 			return 1;
 	}
 	return 0;
@@ -131,4 +172,5 @@ domset_free(struct domset *set)
 	strmap_free(&set->exact, NULL);
 	strmap_free(&set->suffix, NULL);
 	strmap_free(&set->address, NULL);
+	set->suffix_lens = 0;
 }

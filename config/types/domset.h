@@ -4,25 +4,48 @@
  * "example.org" matches itself only; ".example.org" matches its
  * subdomains, on a label boundary, never itself; "u@example.org" (where
  * allowed) matches that address, case-insensitively. Lookups are hashed.
+ * Entries of up to 23 bytes sit in the hash tables' slots, longer ones
+ * in an arena: the config's (domset_init_in), or the set's own
+ * (domset_init).
  */
 #ifndef RELAYMILTER_DOMSET_H
 #define RELAYMILTER_DOMSET_H
 
 #include <stddef.h>
+#include <stdint.h>
 
+#include "arena.h"
 #include "strmap.h"
 
 struct domset {
 	struct strmap	 exact;
 	struct strmap	 suffix;
 	struct strmap	 address;
+	uint64_t	 suffix_lens;	/* bit min(length, 63) of each suffix */
+	int		 staged;	/* domset_add stages until domset_freeze */
 };
 
 #define DOMSET_ALLOW_ADDRESS	0x1	/* accept "local@domain" entries */
 #define DOMSET_ALLOW_SUFFIX	0x2	/* accept ".domain" entries */
 
-/* domset_init -- make an empty set. */
+/* domset_init -- make an empty set that keeps its strings itself. */
 void domset_init(struct domset *set);
+
+/*
+ * domset_init_in -- make an empty set that keeps its strings in arena,
+ * which must outlive the set (domset_free leaves arena alone), and builds
+ * its tables at once at domset_freeze: entries added before that are not
+ * seen by lookups. The way for long lists (the config's).
+ */
+void domset_init_in(struct domset *set, struct arena *arena);
+
+/*
+ * domset_freeze -- put the entries added since domset_init_in (or the last
+ * freeze) in the tables; call after the last domset_add and before any
+ * lookup or domset_count. Nothing to do for a domset_init set. Returns 0,
+ * or -1 when out of memory (the set is then unusable: free it).
+ */
+int domset_freeze(struct domset *set);
 
 /*
  * domset_add -- add the pattern p (a domain, ".domain" or, with
@@ -50,7 +73,8 @@ int domset_match_address(const struct domset *set, const char *local,
 /* domset_count -- number of entries. */
 size_t domset_count(const struct domset *set);
 
-/* domset_free -- release the set. */
+/* domset_free -- release the set (and its strings, unless they live in
+ * an arena it was given). */
 void domset_free(struct domset *set);
 
 #endif

@@ -285,13 +285,49 @@ cmp6(const void *a, const void *b)
 	return u128_cmp(x->lo, y->lo);
 }
 
+/* Whether the n elements of size bytes at v are in cmp's order. */
+static int
+netset_sorted(const void *v, size_t n, size_t size,
+    int (*cmp)(const void *, const void *))
+{
+	const char *p = v;
+	size_t i;
+
+	for (i = 1; i < n; i++)
+		if (cmp(p + (i - 1) * size, p + i * size) > 0)
+			return 0;
+	return 1;
+}
+
+/* Make *p hold exactly n elements; keep it as it is if realloc fails. */
+static void
+netset_shrink(void **p, size_t *cap, size_t n, size_t size)
+{
+	void *np;
+
+	if (n == *cap)
+		return;
+	if (n == 0) {
+		free(*p);
+		*p = NULL;
+		*cap = 0;
+		return;
+	}
+	if ((np = realloc(*p, n * size)) != NULL) {
+		*p = np;
+		*cap = n;
+	}
+}
+
 int
 netset_freeze(struct netset *set)
 {
 	size_t i, o;
 
-	/* qsort's pointer must not be NULL, even for zero elements. */
-	if (set->n4 > 0)
+	/* qsort's pointer must not be NULL, even for zero elements; and a
+	 * list written in order (the usual case) needs no sorting. */
+	if (set->n4 > 0 && !netset_sorted(set->v4, set->n4, sizeof(*set->v4),
+	    cmp4))
 		qsort(set->v4, set->n4, sizeof(*set->v4), cmp4);
 	for (i = 0, o = 0; i < set->n4; i++) {
 		/* Merge overlapping and touching ranges into one. */
@@ -303,7 +339,8 @@ netset_freeze(struct netset *set)
 			set->v4[o++] = set->v4[i];
 	}
 	set->n4 = o;
-	if (set->n6 > 0)
+	if (set->n6 > 0 && !netset_sorted(set->v6, set->n6, sizeof(*set->v6),
+	    cmp6))
 		qsort(set->v6, set->n6, sizeof(*set->v6), cmp6);
 	for (i = 0, o = 0; i < set->n6; i++) {
 		if (o > 0 && u128_touches(set->v6[o - 1].hi, set->v6[i].lo)) {
@@ -313,6 +350,9 @@ netset_freeze(struct netset *set)
 			set->v6[o++] = set->v6[i];
 	}
 	set->n6 = o;
+	/* Merging often leaves a few ranges of many: give the rest back. */
+	netset_shrink((void **)&set->v4, &set->cap4, set->n4, sizeof(*set->v4));
+	netset_shrink((void **)&set->v6, &set->cap6, set->n6, sizeof(*set->v6));
 	return 0;
 }
 

@@ -1,7 +1,9 @@
 /*
  * strmap: an open-addressing hash map from byte strings to pointers.
- * Keys are copied in; the map is filled at config load and then only
- * read, so lookups take no lock and allocate nothing.
+ * Keys are copied in (short ones into the table itself, longer ones into
+ * an arena: the config's, or one of the map's own); the map is filled at
+ * config load and then only read, so lookups take no lock and allocate
+ * nothing.
  */
 #ifndef RELAYMILTER_STRMAP_H
 #define RELAYMILTER_STRMAP_H
@@ -9,31 +11,69 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct strmap_slot {
-	uint64_t	 hash;
-	char		*key;		/* NULL: empty slot */
-	size_t		 keylen;
-	void		*val;
-};
+#include "arena.h"
+
+struct strmap_slot;
+struct strmap_staged;
 
 struct strmap {
-	struct strmap_slot *slots;
-	size_t		 cap;		/* power of two, or 0 */
-	size_t		 n;
+	uint64_t	*ctrl;		/* cap / 8 groups of 8 one-byte lanes */
+	struct strmap_slot *slots;	/* cap */
+	size_t		 cap;		/* power of two >= 8, or 0 */
+	size_t		 n;		/* keys in the table */
+	struct arena	*arena;		/* where keys go; NULL until needed */
+	int		 own_arena;	/* arena belongs to this map */
+	struct strmap_staged *staged;	/* strmap_stage'd, not yet in it */
+	size_t		 nstaged, capstaged;
 };
 
-/* strmap_hash -- 64-bit FNV-1a of len bytes at s. Pure. */
+/*
+ * strmap_hash -- a 64-bit hash of len bytes at s (read 8 at a time, then
+ * mixed). Pure; the same in every thread of one process, not across
+ * machines (it reads words in the machine's byte order).
+ */
 uint64_t strmap_hash(const char *s, size_t len);
 
-/* strmap_init -- make m an empty map. Never fails. */
+/* strmap_init -- make m an empty map keeping its keys in an arena of its
+ * own (made on the first insertion). Never fails. */
 void strmap_init(struct strmap *m);
+
+/*
+ * strmap_init_in -- make m an empty map keeping its keys in arena, which
+ * must outlive it (strmap_free leaves arena alone). Never fails.
+ */
+void strmap_init_in(struct strmap *m, struct arena *arena);
+
+/*
+ * strmap_reserve -- make room for n keys in all, so that inserting them
+ * does not grow (and rehash) the table step by step. Returns 0, or -1
+ * when out of memory (m unchanged). Not thread-safe.
+ */
+int strmap_reserve(struct strmap *m, size_t n);
 
 /*
  * strmap_put -- insert a copy of key[0..len) with value val (not NULL).
  * Returns 0 when inserted, 1 when the key was already there (the old value
- * is kept), -1 when out of memory. Not thread-safe: call before sharing m.
+ * is kept), -1 when out of memory (m unchanged). Not thread-safe: call
+ * before sharing m.
  */
 int strmap_put(struct strmap *m, const char *key, size_t len, void *val);
+
+/*
+ * strmap_stage -- note key[0..len) with value val (not NULL) for the next
+ * strmap_commit, which puts every staged key in at once, much faster for
+ * a long list than strmap_put one by one. Lookups do not see a staged key
+ * before that. Returns 0, or -1 when out of memory. Not thread-safe.
+ */
+int strmap_stage(struct strmap *m, const char *key, size_t len, void *val);
+
+/*
+ * strmap_commit -- put the staged keys in, in the order they were staged
+ * as far as duplicates go (the first value stays, as with strmap_put).
+ * Returns 0, or -1 when out of memory (the staged keys then stay staged).
+ * Not thread-safe.
+ */
+int strmap_commit(struct strmap *m);
 
 /*
  * strmap_get -- the value stored for key[0..len), or NULL. Safe to call
@@ -41,13 +81,14 @@ int strmap_put(struct strmap *m, const char *key, size_t len, void *val);
  */
 void *strmap_get(const struct strmap *m, const char *key, size_t len);
 
-/* strmap_get_hashed -- strmap_get with a hash already computed. */
+/* strmap_get_hashed -- strmap_get with hash = strmap_hash(key, len). */
 void *strmap_get_hashed(const struct strmap *m, const char *key, size_t len,
     uint64_t hash);
 
 /*
- * strmap_free -- release the keys and the table (not the values; pass
- * free_val to release them too, or NULL).
+ * strmap_free -- release the table, and the keys if they live in the
+ * map's own arena (pass free_val to release the values too, or NULL).
+ * m is left empty, keeping its arena choice.
  */
 void strmap_free(struct strmap *m, void (*free_val)(void *));
 

@@ -1,6 +1,7 @@
 #!/bin/sh
 # run.sh: every benchmark of relaymilter, one after the other, in one run
-# (make bench): the decision engine, memory per session, reload under
+# (make bench): the decision engine, the big config's load time and idle
+# memory (bigconf.sh), memory per session, reload under
 # load, Postfix throughput with and without milters, the POP store, and
 # SMTP AUTH against Dovecot's. Results go to stdout as "name value" lines and to
 # t/bench/out/results.txt in the build tree.
@@ -8,7 +9,6 @@ set -u
 : "${top_srcdir:=.}" "${top_builddir:=.}"
 B=$top_builddir/t/bench
 RM=$top_builddir/milter/relaymilter
-CTL=$top_builddir/milter/relayctl
 OUT=$B/out
 mkdir -p "$OUT"
 T=$(mktemp -d /tmp/relaymilter-bench.XXXXXX)
@@ -28,6 +28,9 @@ echo "# date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 echo "## decision engine (100k domains/aliases, 100k LAN networks, 100k always-allow, 10k users)"
 "$B/bench_policy" "$T/big.conf" 200000 keep
 
+echo "## the 220k-entry config: load, decisions and idle memory, 3 rounds"
+sh "$top_srcdir/t/bench/bigconf.sh" -r 3 "$top_builddir"
+
 echo "## memory: 1000 concurrent milter sessions (small config)"
 cat > "$T/small.conf" <<CONF
 socket = "unix:$T/small.sock";
@@ -39,23 +42,7 @@ sleep 1
 python3 "$top_srcdir/t/bench/sessions.py" hold "$T/small.sock" "$p" 1000
 
 echo "## reload of a 220k-entry config under load"
-{ echo "socket = \"unix:$T/big.sock\"; control = \"unix:$T/big.ctl\";"; cat "$T/big.conf"; } > "$T/daemon.conf"
-"$RM" -c "$T/daemon.conf" -f 2> "$T/daemon.log" &
-p=$!; pids="$pids $p"
-i=0
-while [ ! -S "$T/big.ctl" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-echo "rss_idle_220k_config_kib $(awk '/VmRSS/ { print $2 }' /proc/$p/status)"
-python3 "$top_srcdir/t/bench/sessions.py" load "$T/big.sock" 12 > "$T/load.out" &
-lp=$!
-for i in $(seq 20); do
-	"$CTL" -s "$T/big.ctl" reload | sed -n 's/.* loaded in \([0-9]*\) ms.*/\1/p' >> "$T/reload.ms"
-	sleep 0.4
-done
-wait "$lp"
-cat "$T/load.out"
-sort -n "$T/reload.ms" | awk '{ a[NR] = $1 } END {
-	printf "reloads %d\nreload_ms_min %s\nreload_ms_median %s\nreload_ms_max %s\n",
-	    NR, a[1], a[int((NR + 1) / 2)], a[NR] }'
+sh "$top_srcdir/t/bench/reload.sh" -c "$T/big.conf" "$top_builddir"
 
 echo "## MTA throughput (Postfix + smtp-source)"
 sh "$top_srcdir/t/bench/mta.sh"
