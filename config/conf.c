@@ -232,7 +232,7 @@ conf_load(const char *path, char *err, size_t errlen)
 		config_destroy(&cfg);
 		return NULL;
 	}
-	c = conf_build(&cfg, path, NULL, err, errlen);
+	c = conf_load_build(&cfg, path, NULL, err, errlen);
 	conf_perm_keep(c, warn, nwarn);
 	config_destroy(&cfg);
 	return c;
@@ -252,7 +252,7 @@ conf_load_string(const char *text, const char *name, char *err,
 		config_destroy(&cfg);
 		return NULL;
 	}
-	c = conf_build(&cfg, name, text, err, errlen);
+	c = conf_load_build(&cfg, name, text, err, errlen);
 	config_destroy(&cfg);
 	return c;
 }

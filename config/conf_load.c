@@ -94,7 +94,7 @@ conf_load_item_net(struct loader *L, const config_setting_t *e, const char *v,
 			return conf_read_fail(L, e, "%s: %s", a->key, msg);
 		return 0;
 	}
-	if (cidr_parse(v, &c, msg, sizeof(msg)) != 0)
+	if (netaddr_cidr_parse(v, &c, msg, sizeof(msg)) != 0)
 		return conf_read_fail(L, e, "%s: %s", a->key, msg);
 	if (c.len == 0)
 		return conf_read_fail(L, e, "%s: \"%s\" would match every client (an "
@@ -659,7 +659,7 @@ conf_load_top(struct loader *L, const config_setting_t *root)
 }
 
 struct conf *
-conf_build(config_t *cfg, const char *name, const char *text, char *err,
+conf_load_build(config_t *cfg, const char *name, const char *text, char *err,
     size_t errlen)
 {
 	struct loader L = { name, text, err, errlen, NULL, 0 };

@@ -10,12 +10,12 @@
 #include "conf.h"
 
 /*
- * conf_build -- validate a parsed libconfig tree and build a conf with one
+ * conf_load_build -- validate a parsed libconfig tree and build a conf with one
  * reference. name is the file name used when a setting has no source
  * file; text is the source of a string load (NULL for a file), used to
  * pin down line numbers. Returns NULL with "file:line: message" in err.
  */
-struct conf *conf_build(config_t *cfg, const char *name, const char *text,
+struct conf *conf_load_build(config_t *cfg, const char *name, const char *text,
     char *err, size_t errlen);
 
 /* conf_free -- release a conf regardless of its reference count. */

@@ -105,7 +105,7 @@ conf_risk_domains(struct loader *L, const config_setting_t *grp,
 		    (unsigned)i);
 		const char *v = config_setting_get_string(e);
 
-		if (v == NULL || (nets && cidr_parse(v, &c, cerr,
+		if (v == NULL || (nets && netaddr_cidr_parse(v, &c, cerr,
 		    sizeof(cerr)) == 0))
 			continue;
 		if (conf_risk_domain(v, msg, sizeof(msg)) != 0)
@@ -132,7 +132,7 @@ conf_risk_wide_entry(const config_setting_t *s, unsigned entry4, int *wide4,
 		    config_setting_get_elem(s, (unsigned)i));
 		unsigned top3;
 
-		if (v == NULL || cidr_parse(v, &c, cerr, sizeof(cerr)) != 0)
+		if (v == NULL || netaddr_cidr_parse(v, &c, cerr, sizeof(cerr)) != 0)
 			continue;
 		top3 = c.addr.a[0] >> 5;
 		if (c.addr.family == AF_INET)

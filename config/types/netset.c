@@ -14,151 +14,6 @@
 
 #include "netset.h"
 
-static const uint8_t mapped_prefix[12] =
-    { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-
-static void
-netaddr_fold(struct netaddr *a)
-{
-	if (a->family == AF_INET6 &&
-	    memcmp(a->a, mapped_prefix, sizeof(mapped_prefix)) == 0) {
-		memmove(a->a, a->a + 12, 4);
-		memset(a->a + 4, 0, 12);
-		a->family = AF_INET;
-	}
-}
-
-int
-netaddr_parse(const char *s, struct netaddr *out)
-{
-	memset(out, 0, sizeof(*out));
-	if (inet_pton(AF_INET, s, out->a) == 1) {
-		out->family = AF_INET;
-		return 0;
-	}
-	if (inet_pton(AF_INET6, s, out->a) == 1) {
-		out->family = AF_INET6;
-		netaddr_fold(out);
-		return 0;
-	}
-	return -1;
-}
-
-int
-netaddr_from_sockaddr(const struct sockaddr *sa, struct netaddr *out)
-{
-	memset(out, 0, sizeof(*out));
-	if (sa == NULL)
-		return -1;
-	if (sa->sa_family == AF_INET) {
-		const struct sockaddr_in *sin = (const void *)sa;
-
-		out->family = AF_INET;
-		memcpy(out->a, &sin->sin_addr, 4);
-		return 0;
-	}
-	if (sa->sa_family == AF_INET6) {
-		const struct sockaddr_in6 *sin6 = (const void *)sa;
-
-		out->family = AF_INET6;
-		memcpy(out->a, &sin6->sin6_addr, 16);
-		netaddr_fold(out);
-		return 0;
-	}
-	return -1;
-}
-
-char *
-netaddr_format(const struct netaddr *a, char *buf, size_t len)
-{
-	if (inet_ntop(a->family, a->a, buf, (socklen_t)len) == NULL)
-		snprintf(buf, len, "?");
-	return buf;
-}
-
-static int
-cidr_host_bits_set(const struct netaddr *a, unsigned len)
-{
-	unsigned bytes = a->family == AF_INET ? 4 : 16;
-	unsigned i;
-
-	for (i = 0; i < bytes; i++) {
-		unsigned bit0 = i * 8;
-		uint8_t mask;
-
-		if (bit0 + 8 <= len)
-			continue;
-		mask = bit0 >= len ? 0xff : (uint8_t)(0xff >> (len - bit0));
-		if (a->a[i] & mask)
-			return 1;
-	}
-	return 0;
-}
-
-int
-cidr_parse(const char *s, struct cidr *out, char *err, size_t errlen)
-{
-	char buf[64];
-	const char *slash = strchr(s, '/');
-	size_t alen = slash ? (size_t)(slash - s) : strlen(s);
-	unsigned max, len;
-	int mapped;
-
-	if (alen == 0 || alen >= sizeof(buf)) {
-		snprintf(err, errlen, "invalid network address \"%s\"", s);
-		return -1;
-	}
-	memcpy(buf, s, alen);
-	buf[alen] = '\0';
-	memset(out, 0, sizeof(*out));
-	if (inet_pton(AF_INET, buf, out->addr.a) == 1)
-		out->addr.family = AF_INET;
-	else if (inet_pton(AF_INET6, buf, out->addr.a) == 1)
-		out->addr.family = AF_INET6;
-	else {
-		snprintf(err, errlen, "invalid network address \"%s\"", s);
-		return -1;
-	}
-	max = out->addr.family == AF_INET ? 32 : 128;
-	len = max;
-	if (slash != NULL) {
-		const char *p = slash + 1;
-		unsigned v = 0;
-
-		if (*p == '\0' || strlen(p) > 3)
-			goto badlen;
-		for (; *p; p++) {
-			if (*p < '0' || *p > '9')
-				goto badlen;
-			v = v * 10 + (unsigned)(*p - '0');
-		}
-		if (v > max)
-			goto badlen;
-		len = v;
-	}
-	mapped = out->addr.family == AF_INET6 &&
-	    memcmp(out->addr.a, mapped_prefix, sizeof(mapped_prefix)) == 0;
-	if (mapped && len < 96) {
-		snprintf(err, errlen, "\"%s\": an IPv4-mapped network needs a "
-		    "prefix of at least 96", s);
-		return -1;
-	}
-	if (cidr_host_bits_set(&out->addr, len)) {
-		snprintf(err, errlen, "\"%s\" has host bits set beyond /%u",
-		    s, len);
-		return -1;
-	}
-	if (mapped) {
-		netaddr_fold(&out->addr);
-		len -= 96;
-	}
-	out->len = len;
-	return 0;
-badlen:
-	snprintf(err, errlen, "invalid prefix length in \"%s\"", s);
-	return -1;
-}
-
 void
 netset_init(struct netset *set)
 {
@@ -166,28 +21,28 @@ netset_init(struct netset *set)
 }
 
 static uint32_t
-load32(const uint8_t *p)
+netset_load32(const uint8_t *p)
 {
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
 	    (uint32_t)p[2] << 8 | p[3];
 }
 
 static uint64_t
-load64(const uint8_t *p)
+netset_load64(const uint8_t *p)
 {
-	return (uint64_t)load32(p) << 32 | load32(p + 4);
+	return (uint64_t)netset_load32(p) << 32 | netset_load32(p + 4);
 }
 
 static struct u128
-u128_of(const struct netaddr *a)
+netset_u128_of(const struct netaddr *a)
 {
-	struct u128 v = { load64(a->a), load64(a->a + 8) };
+	struct u128 v = { netset_load64(a->a), netset_load64(a->a + 8) };
 
 	return v;
 }
 
 static int
-u128_cmp(struct u128 a, struct u128 b)
+netset_u128_cmp(struct u128 a, struct u128 b)
 {
 	if (a.hi != b.hi)
 		return a.hi < b.hi ? -1 : 1;
@@ -198,20 +53,20 @@ u128_cmp(struct u128 a, struct u128 b)
 
 /* Whether a range ending at hi overlaps or abuts one starting at lo. */
 static int
-u128_touches(struct u128 hi, struct u128 lo)
+netset_u128_touches(struct u128 hi, struct u128 lo)
 {
 	struct u128 next = hi;
 
-	if (u128_cmp(lo, hi) <= 0)
+	if (netset_u128_cmp(lo, hi) <= 0)
 		return 1;
 	if (++next.lo == 0 && ++next.hi == 0)
 		return 1;
-	return u128_cmp(lo, next) == 0;
+	return netset_u128_cmp(lo, next) == 0;
 }
 
 /* The last address of a network: all bits below the prefix set. */
 static struct u128
-u128_last(struct u128 v, unsigned len)
+netset_u128_last(struct u128 v, unsigned len)
 {
 	if (len == 0) {
 		v.hi = v.lo = UINT64_MAX;
@@ -225,7 +80,7 @@ u128_last(struct u128 v, unsigned len)
 }
 
 static int
-grow(void **p, size_t *cap, size_t n, size_t size)
+netset_grow(void **p, size_t *cap, size_t n, size_t size)
 {
 	void *np;
 	size_t ncap;
@@ -245,24 +100,24 @@ int
 netset_add(struct netset *set, const struct cidr *c)
 {
 	if (c->addr.family == AF_INET) {
-		uint32_t lo = load32(c->addr.a);
+		uint32_t lo = netset_load32(c->addr.a);
 		uint32_t span = c->len == 0 ? UINT32_MAX :
 		    (c->len == 32 ? 0 : UINT32_MAX >> c->len);
 
-		if (grow((void **)&set->v4, &set->cap4, set->n4,
+		if (netset_grow((void **)&set->v4, &set->cap4, set->n4,
 		    sizeof(*set->v4)) != 0)
 			return -1;
 		set->v4[set->n4].lo = lo;
 		set->v4[set->n4].hi = lo | span;
 		set->n4++;
 	} else {
-		struct u128 lo = u128_of(&c->addr);
+		struct u128 lo = netset_u128_of(&c->addr);
 
-		if (grow((void **)&set->v6, &set->cap6, set->n6,
+		if (netset_grow((void **)&set->v6, &set->cap6, set->n6,
 		    sizeof(*set->v6)) != 0)
 			return -1;
 		set->v6[set->n6].lo = lo;
-		set->v6[set->n6].hi = u128_last(lo, c->len);
+		set->v6[set->n6].hi = netset_u128_last(lo, c->len);
 		set->n6++;
 	}
 	set->entries++;
@@ -270,7 +125,7 @@ netset_add(struct netset *set, const struct cidr *c)
 }
 
 static int
-cmp4(const void *a, const void *b)
+netset_cmp4(const void *a, const void *b)
 {
 	const struct range4 *x = a, *y = b;
 
@@ -278,11 +133,11 @@ cmp4(const void *a, const void *b)
 }
 
 static int
-cmp6(const void *a, const void *b)
+netset_cmp6(const void *a, const void *b)
 {
 	const struct range6 *x = a, *y = b;
 
-	return u128_cmp(x->lo, y->lo);
+	return netset_u128_cmp(x->lo, y->lo);
 }
 
 /* Whether the n elements of size bytes at v are in cmp's order. */
@@ -319,7 +174,7 @@ netset_shrink(void **p, size_t *cap, size_t n, size_t size)
 	}
 }
 
-int
+void
 netset_freeze(struct netset *set)
 {
 	size_t i, o;
@@ -327,8 +182,8 @@ netset_freeze(struct netset *set)
 	/* qsort's pointer must not be NULL, even for zero elements; and a
 	 * list written in order (the usual case) needs no sorting. */
 	if (set->n4 > 0 && !netset_sorted(set->v4, set->n4, sizeof(*set->v4),
-	    cmp4))
-		qsort(set->v4, set->n4, sizeof(*set->v4), cmp4);
+	    netset_cmp4))
+		qsort(set->v4, set->n4, sizeof(*set->v4), netset_cmp4);
 	for (i = 0, o = 0; i < set->n4; i++) {
 		/* Merge overlapping and touching ranges into one. */
 		if (o > 0 && (set->v4[o - 1].hi == UINT32_MAX ||
@@ -340,11 +195,13 @@ netset_freeze(struct netset *set)
 	}
 	set->n4 = o;
 	if (set->n6 > 0 && !netset_sorted(set->v6, set->n6, sizeof(*set->v6),
-	    cmp6))
-		qsort(set->v6, set->n6, sizeof(*set->v6), cmp6);
+	    netset_cmp6))
+		qsort(set->v6, set->n6, sizeof(*set->v6), netset_cmp6);
 	for (i = 0, o = 0; i < set->n6; i++) {
-		if (o > 0 && u128_touches(set->v6[o - 1].hi, set->v6[i].lo)) {
-			if (u128_cmp(set->v6[i].hi, set->v6[o - 1].hi) > 0)
+		if (o > 0 && netset_u128_touches(set->v6[o - 1].hi,
+		    set->v6[i].lo)) {
+			if (netset_u128_cmp(set->v6[i].hi,
+			    set->v6[o - 1].hi) > 0)
 				set->v6[o - 1].hi = set->v6[i].hi;
 		} else
 			set->v6[o++] = set->v6[i];
@@ -353,7 +210,6 @@ netset_freeze(struct netset *set)
 	/* Merging often leaves a few ranges of many: give the rest back. */
 	netset_shrink((void **)&set->v4, &set->cap4, set->n4, sizeof(*set->v4));
 	netset_shrink((void **)&set->v6, &set->cap6, set->n6, sizeof(*set->v6));
-	return 0;
 }
 
 int
@@ -362,7 +218,7 @@ netset_contains(const struct netset *set, const struct netaddr *a)
 	size_t lo = 0, hi;
 
 	if (a->family == AF_INET) {
-		uint32_t v = load32(a->a);
+		uint32_t v = netset_load32(a->a);
 
 		hi = set->n4;
 		while (lo < hi) {
@@ -378,15 +234,15 @@ netset_contains(const struct netset *set, const struct netaddr *a)
 		return 0;
 	}
 	if (a->family == AF_INET6) {
-		struct u128 v = u128_of(a);
+		struct u128 v = netset_u128_of(a);
 
 		hi = set->n6;
 		while (lo < hi) {
 			size_t mid = lo + (hi - lo) / 2;
 
-			if (u128_cmp(v, set->v6[mid].lo) < 0)
+			if (netset_u128_cmp(v, set->v6[mid].lo) < 0)
 				hi = mid;
-			else if (u128_cmp(v, set->v6[mid].hi) > 0)
+			else if (netset_u128_cmp(v, set->v6[mid].hi) > 0)
 				lo = mid + 1;
 			else
 				return 1;
@@ -408,18 +264,19 @@ netset_covers_all(const struct netset *set)
 
 /* [*lo, *hi] cut down to [min, max]; 0 if nothing is left. */
 static int
-u128_clip(struct u128 *lo, struct u128 *hi, struct u128 min, struct u128 max)
+netset_u128_clip(struct u128 *lo, struct u128 *hi, struct u128 min,
+    struct u128 max)
 {
-	if (u128_cmp(*lo, min) < 0)
+	if (netset_u128_cmp(*lo, min) < 0)
 		*lo = min;
-	if (u128_cmp(*hi, max) > 0)
+	if (netset_u128_cmp(*hi, max) > 0)
 		*hi = max;
-	return u128_cmp(*lo, *hi) <= 0;
+	return netset_u128_cmp(*lo, *hi) <= 0;
 }
 
 /* a += hi - lo + 1 (the size of [lo, hi], at most 2^125 here). */
 static void
-u128_add_size(struct u128 *a, struct u128 lo, struct u128 hi)
+netset_u128_add_size(struct u128 *a, struct u128 lo, struct u128 hi)
 {
 	struct u128 n = { hi.hi - lo.hi - (hi.lo < lo.lo), hi.lo - lo.lo };
 
@@ -445,7 +302,7 @@ netset_gather(struct netset *u, const struct netset *const *sets, size_t n)
 		const struct netset *s = sets[i];
 
 		for (k = 0; k < s->n4; k++) {
-			if (grow((void **)&u->v4, &u->cap4, u->n4,
+			if (netset_grow((void **)&u->v4, &u->cap4, u->n4,
 			    sizeof(*u->v4)) != 0)
 				return -1;
 			u->v4[u->n4++] = s->v4[k];
@@ -453,13 +310,13 @@ netset_gather(struct netset *u, const struct netset *const *sets, size_t n)
 		for (k = 0; k < s->n6; k++) {
 			struct u128 lo = s->v6[k].lo, hi = s->v6[k].hi;
 
-			if (grow((void **)&u->v6, &u->cap6, u->n6,
+			if (netset_grow((void **)&u->v6, &u->cap6, u->n6,
 			    sizeof(*u->v6)) != 0)
 				return -1;
 			u->v6[u->n6++] = s->v6[k];
-			if (!u128_clip(&lo, &hi, mlo, mhi))
+			if (!netset_u128_clip(&lo, &hi, mlo, mhi))
 				continue;
-			if (grow((void **)&u->v4, &u->cap4, u->n4,
+			if (netset_grow((void **)&u->v4, &u->cap4, u->n4,
 			    sizeof(*u->v4)) != 0)
 				return -1;
 			u->v4[u->n4].lo = (uint32_t)lo.lo;
@@ -491,8 +348,8 @@ netset_coverage(const struct netset *const *sets, size_t n,
 	for (k = 0; k < u.n6; k++) {
 		struct u128 lo = u.v6[k].lo, hi = u.v6[k].hi;
 
-		if (u128_clip(&lo, &hi, glo, ghi))
-			u128_add_size(&out->v6, lo, hi);
+		if (netset_u128_clip(&lo, &hi, glo, ghi))
+			netset_u128_add_size(&out->v6, lo, hi);
 	}
 	netset_free(&u);
 	return 0;

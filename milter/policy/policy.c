@@ -45,7 +45,7 @@ policy_verdict_name(enum policy_verdict v)
 }
 
 static void
-decide(struct policy_decision *out, enum policy_verdict v,
+policy_set(struct policy_decision *out, enum policy_verdict v,
     enum policy_rule r, const char *reason)
 {
 	out->verdict = v;
@@ -121,7 +121,7 @@ policy_auth_or_pop(const struct conf *c, const struct relay_policy *rp,
 		const struct conf_user *u = conf_user_find(c, req->auth_user);
 
 		if (u != NULL && u->relay) {
-			decide(out, POLICY_ACCEPT, RULE_AUTH, NULL);
+			policy_set(out, POLICY_ACCEPT, RULE_AUTH, NULL);
 			return;
 		}
 	}
@@ -134,27 +134,27 @@ policy_auth_or_pop(const struct conf *c, const struct relay_policy *rp,
 		if (req->client == NULL)
 			r = 0;
 		if (r > 0) {
-			decide(out, POLICY_ACCEPT, RULE_POP_BEFORE_SMTP, NULL);
+			policy_set(out, POLICY_ACCEPT, RULE_POP_BEFORE_SMTP, NULL);
 			return;
 		}
 		if (r < 0) {
-			decide(out, POLICY_TEMPFAIL, RULE_POP_STORE_UNAVAILABLE,
+			policy_set(out, POLICY_TEMPFAIL, RULE_POP_STORE_UNAVAILABLE,
 			    "POP-before-SMTP store unavailable, try again "
 			    "later");
 			return;
 		}
 	}
 	if (rp->smtp_auth && authed)
-		decide(out, POLICY_REJECT, RULE_NO_RELAY_PRIVILEGE,
+		policy_set(out, POLICY_REJECT, RULE_NO_RELAY_PRIVILEGE,
 		    "user may not relay");
 	else if (rp->smtp_auth && rp->pop_before_smtp)
-		decide(out, POLICY_REJECT, RULE_AUTH_REQUIRED,
+		policy_set(out, POLICY_REJECT, RULE_AUTH_REQUIRED,
 		    "authenticate or check your mail (POP3) first");
 	else if (rp->smtp_auth)
-		decide(out, POLICY_REJECT, RULE_AUTH_REQUIRED,
+		policy_set(out, POLICY_REJECT, RULE_AUTH_REQUIRED,
 		    "authentication required");
 	else
-		decide(out, POLICY_REJECT, RULE_AUTH_REQUIRED,
+		policy_set(out, POLICY_REJECT, RULE_AUTH_REQUIRED,
 		    "check your mail (POP3) first");
 }
 
@@ -173,18 +173,18 @@ policy_decide(const struct conf *c, const struct relay_policy *rp,
 	 */
 	if (rcpt->kind == ADDR_POSTMASTER || policy_local_domain(c, rcpt)) {
 		if (!policy_routing_mismatch(c, req->rcpt_mailer)) {
-			decide(out, POLICY_ACCEPT, RULE_LOCAL, NULL);
+			policy_set(out, POLICY_ACCEPT, RULE_LOCAL, NULL);
 			return;
 		}
 		/* Judged as the relaying it is: steps 2 to 5. */
 		out->routing_mismatch = 1;
 	}
 	if (policy_client_allowed(rp, req)) {
-		decide(out, POLICY_ACCEPT, RULE_ALWAYS_ALLOW_FROM, NULL);
+		policy_set(out, POLICY_ACCEPT, RULE_ALWAYS_ALLOW_FROM, NULL);
 		return;
 	}
 	if (policy_rcpt_allowed(rp, rcpt)) {
-		decide(out, POLICY_ACCEPT, RULE_ALWAYS_ALLOW_TO, NULL);
+		policy_set(out, POLICY_ACCEPT, RULE_ALWAYS_ALLOW_TO, NULL);
 		return;
 	}
 	if (rp->smtp_auth || rp->pop_before_smtp) {
@@ -194,17 +194,17 @@ policy_decide(const struct conf *c, const struct relay_policy *rp,
 	/* The null sender and routed senders are never local senders. */
 	if (!rp->relay_for_non_local_senders &&
 	    !policy_local_domain(c, req->sender)) {
-		decide(out, POLICY_REJECT, RULE_NON_LOCAL_SENDER,
+		policy_set(out, POLICY_REJECT, RULE_NON_LOCAL_SENDER,
 		    "sender domain is not local");
 		return;
 	}
 	if (!rp->relay_for_client_machines && (req->client == NULL ||
 	    !netset_contains(&c->lan, req->client))) {
-		decide(out, POLICY_REJECT, RULE_OUTSIDE_LAN,
+		policy_set(out, POLICY_REJECT, RULE_OUTSIDE_LAN,
 		    "client is not on the local network");
 		return;
 	}
-	decide(out, POLICY_ACCEPT, RULE_SERIAL, NULL);
+	policy_set(out, POLICY_ACCEPT, RULE_SERIAL, NULL);
 }
 
 /* The recipient between angle brackets, clipped for the reply line. */

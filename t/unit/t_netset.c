@@ -19,7 +19,7 @@
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
-/* ---- cidr_parse ---- */
+/* ---- netaddr_cidr_parse ---- */
 
 struct cidr_case {
 	const char	*in;
@@ -105,26 +105,26 @@ test_cidr_parse(void)
 		char err[256] = "", buf[64], what[256];
 		int rc;
 
-		rc = cidr_parse(tc->in, &c, err, sizeof(err));
-		snprintf(what, sizeof(what), "cidr_parse(\"%s\") rc", tc->in);
+		rc = netaddr_cidr_parse(tc->in, &c, err, sizeof(err));
+		snprintf(what, sizeof(what), "netaddr_cidr_parse(\"%s\") rc", tc->in);
 		tap_is_int(rc, tc->rc, what);
 		if (rc != 0) {
-			snprintf(what, sizeof(what), "cidr_parse(\"%s\") has an "
+			snprintf(what, sizeof(what), "netaddr_cidr_parse(\"%s\") has an "
 			    "error message", tc->in);
 			tap_ok(err[0] != '\0', "%s", what);
 			continue;
 		}
 		if (tc->rc != 0)
 			continue;
-		snprintf(what, sizeof(what), "cidr_parse(\"%s\") family",
+		snprintf(what, sizeof(what), "netaddr_cidr_parse(\"%s\") family",
 		    tc->in);
 		tap_is_str(c.addr.family == AF_INET ? "inet" : "inet6",
 		    tc->family == AF_INET ? "inet" : "inet6", what);
-		snprintf(what, sizeof(what), "cidr_parse(\"%s\") address",
+		snprintf(what, sizeof(what), "netaddr_cidr_parse(\"%s\") address",
 		    tc->in);
 		tap_is_str(netaddr_format(&c.addr, buf, sizeof(buf)), tc->addr,
 		    what);
-		snprintf(what, sizeof(what), "cidr_parse(\"%s\") length",
+		snprintf(what, sizeof(what), "netaddr_cidr_parse(\"%s\") length",
 		    tc->in);
 		tap_is_int(c.len, tc->len, what);
 	}
@@ -234,14 +234,15 @@ set_build(struct netset *s, const char *const *cidrs)
 
 	netset_init(s);
 	for (; *cidrs; cidrs++) {
-		if (cidr_parse(*cidrs, &c, err, sizeof(err)) != 0) {
+		if (netaddr_cidr_parse(*cidrs, &c, err, sizeof(err)) != 0) {
 			printf("# fixture: %s\n", err);
 			return -1;
 		}
 		if (netset_add(s, &c) != 0)
 			return -1;
 	}
-	return netset_freeze(s);
+	netset_freeze(s);
+	return 0;
 }
 
 struct member_case {
