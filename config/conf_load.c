@@ -505,8 +505,14 @@ load_auth(struct loader *L, const config_setting_t *root)
 	    conf_read_int(L, g, "auth.failure_window",
 	    &c->auth_failure_window) < 0 ||
 	    load_domains(L, g, "auth.realms", "auth.realms", &c->auth_realms,
-	    0) != 0)
+	    0) != 0 ||
+	    conf_read_str(L, g, "auth.secret_file", &c->auth_secret_file) < 0)
 		return -1;
+	/* The daemon runs from "/" in the background: no relative path. */
+	if (c->auth_secret_file[0] != '/')
+		return conf_read_fail(L, conf_read_get(g, "auth.secret_file"),
+		    "auth.secret_file \"%s\": needs an absolute path",
+		    c->auth_secret_file);
 	if (c->auth_nmechanisms == 0 &&
 	    conf_read_get(g, "auth.mechanisms") == NULL) {
 		const struct saslmech *m;
@@ -631,6 +637,9 @@ load_top(struct loader *L, const config_setting_t *root)
 	return load_on_error(L, root);
 }
 
+/* the last conf's serial (struct conf) */
+static unsigned long conf_serials;
+
 struct conf *
 conf_build(config_t *cfg, const char *name, const char *text, char *err,
     size_t errlen)
@@ -647,6 +656,7 @@ conf_build(config_t *cfg, const char *name, const char *text, char *err,
 	}
 	L.c = c;
 	c->refs = 1;
+	c->serial = __atomic_add_fetch(&conf_serials, 1, __ATOMIC_RELAXED);
 	domset_init(&c->local_domains);
 	netset_init(&c->lan);
 	strmap_init(&c->usermap);
