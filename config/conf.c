@@ -103,6 +103,7 @@ conf_free(struct conf *c)
 	free(c->auth_saslauthd);
 	conf_free_strv(c->auth_mechanisms, c->auth_nmechanisms);
 	domset_free(&c->auth_realms);
+	free(c->auth_secret_file);
 	conf_pop_free(c);
 	conf_free_strv(c->warnings, c->nwarnings);
 	/* Last: the sets above kept their strings here. */
@@ -171,6 +172,20 @@ conf_service(const struct conf *c, const char *daemon_name)
 	return &c->relay;
 }
 
+/* The "@" of authen's "@realm" suffix if auth.realms lists the realm. */
+static const char *
+conf_user_realm(const struct conf *c, const char *authen)
+{
+	const char *at = strrchr(authen, '@');
+	char realm[ADDR_DOMAIN_MAX];
+
+	if (at != NULL && at > authen && domset_count(&c->auth_realms) > 0 &&
+	    addr_domain_normalize(at + 1, strlen(at + 1), realm,
+	    sizeof(realm)) == 0 && domset_match(&c->auth_realms, realm))
+		return at;
+	return NULL;
+}
+
 const struct conf_user *
 conf_user_find(const struct conf *c, const char *authen)
 {
@@ -182,16 +197,21 @@ conf_user_find(const struct conf *c, const char *authen)
 	u = strmap_get(&c->usermap, authen, strlen(authen));
 	if (u != NULL)
 		return u;
-	at = strrchr(authen, '@');
-	if (at != NULL && at > authen && domset_count(&c->auth_realms) > 0) {
-		char realm[ADDR_DOMAIN_MAX];
+	at = conf_user_realm(c, authen);
+	return at != NULL ? strmap_get(&c->usermap, authen,
+	    (size_t)(at - authen)) : NULL;
+}
 
-		if (addr_domain_normalize(at + 1, strlen(at + 1), realm,
-		    sizeof(realm)) == 0 && domset_match(&c->auth_realms, realm))
-			return strmap_get(&c->usermap, authen,
-			    (size_t)(at - authen));
-	}
-	return NULL;
+size_t
+conf_user_keylen(const struct conf *c, const char *authen)
+{
+	size_t len = authen != NULL ? strlen(authen) : 0;
+	const char *at;
+
+	if (len == 0 || strmap_get(&c->usermap, authen, len) != NULL)
+		return len;
+	at = conf_user_realm(c, authen);
+	return at != NULL ? (size_t)(at - authen) : len;
 }
 
 struct conf *

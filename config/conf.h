@@ -86,6 +86,12 @@ struct conf_poplog {
 
 struct conf {
 	int		 refs;		/* atomic */
+	/*
+	 * Unique among the confs this process builds: what a cache of
+	 * per-config results is keyed on, since a later conf may be given
+	 * the address of a freed one.
+	 */
+	unsigned long	 serial;
 	char		*path;		/* file loaded; "(embedded default)" */
 	int		 embedded;
 	char		*socket;
@@ -123,6 +129,7 @@ struct conf {
 	int		 auth_user_max_failures; /* per name, then slowed; 0: off */
 	int		 auth_failure_window;	/* seconds */
 	struct domset	 auth_realms;
+	char		*auth_secret_file;	/* absolute path */
 
 	int		 pop_window;
 	char		*pop_store;	/* the key table's default if absent */
@@ -198,6 +205,16 @@ const struct relay_policy *conf_service(const struct conf *c,
  */
 const struct conf_user *conf_user_find(const struct conf *c,
     const char *authen);
+
+/*
+ * conf_user_keylen -- how much of the SMTP AUTH name authen names its
+ * user, by conf_user_find's rule, whether or not there is such a user:
+ * all of it, or the part before an "@realm" suffix whose realm is
+ * listed in auth.realms when authen as a whole is not a user. So
+ * "alice@example.com" and "alice" have the same key exactly when
+ * conf_user_find takes them for the same user, known or not. Pure.
+ */
+size_t conf_user_keylen(const struct conf *c, const char *authen);
 
 /*
  * conf_check_password -- validate a stored password ("{PLAIN}...",

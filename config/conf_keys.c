@@ -72,6 +72,8 @@ const struct conf_key conf_keys[] = {
 	{ "auth.user_max_failures", CONF_KEY_INT, "30", 0, 1000000 },
 	{ "auth.failure_window", CONF_KEY_INT, "300", 1, 86400 },
 	{ "auth.realms", CONF_KEY_LIST, NULL, 0, 0 },
+	/* next to the POP store; the systemd unit makes the folder */
+	{ "auth.secret_file", CONF_KEY_STRING, "/var/lib/relaymilter/auth-secret", 0, 0 },
 	/* pop */
 	{ "pop.window", CONF_KEY_INT, "300", 1, 86400 },
 	{ "pop.store", CONF_KEY_STRING, "lmdb:/var/lib/relaymilter/pop", 0, 0 },

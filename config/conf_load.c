@@ -526,11 +526,17 @@ conf_load_auth(struct loader *L, const config_setting_t *root)
 	    &c->auth_user_max_failures) < 0 ||
 	    conf_read_int(L, g, "auth.failure_window",
 	    &c->auth_failure_window) < 0 ||
-	    conf_load_domains(L, g, "auth.realms", "auth.realms", &c->auth_realms,
-	    0) != 0)
+	    conf_load_domains(L, g, "auth.realms", "auth.realms",
+	    &c->auth_realms, 0) != 0 ||
+	    conf_read_str(L, g, "auth.secret_file", &c->auth_secret_file) < 0)
 		return -1;
 	if (domset_freeze(&c->auth_realms) != 0)
 		return conf_read_nomem(L, g != NULL ? g : root);
+	/* The daemon runs from "/" in the background: no relative path. */
+	if (c->auth_secret_file[0] != '/')
+		return conf_read_fail(L, conf_read_get(g, "auth.secret_file"),
+		    "auth.secret_file \"%s\": needs an absolute path",
+		    c->auth_secret_file);
 	if (c->auth_nmechanisms == 0 &&
 	    conf_read_get(g, "auth.mechanisms") == NULL) {
 		const struct saslmech *m;
@@ -658,6 +664,9 @@ conf_load_top(struct loader *L, const config_setting_t *root)
 	return conf_load_on_error(L, root);
 }
 
+/* the last conf's serial (struct conf) */
+static unsigned long conf_serials;
+
 struct conf *
 conf_load_build(config_t *cfg, const char *name, const char *text, char *err,
     size_t errlen)
@@ -674,6 +683,7 @@ conf_load_build(config_t *cfg, const char *name, const char *text, char *err,
 	}
 	L.c = c;
 	c->refs = 1;
+	c->serial = __atomic_add_fetch(&conf_serials, 1, __ATOMIC_RELAXED);
 	arena_init(&c->arena);
 	domset_init_in(&c->local_domains, &c->arena);
 	netset_init(&c->lan);

@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <pwd.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -14,6 +15,7 @@
 
 #include "authd.h"
 #include "authdelay.h"
+#include "authsecret.h"
 #include "authsvc.h"
 #include "listen.h"
 #include "log.h"
@@ -64,9 +66,44 @@ authsvc_open(const struct conf *c, char *err, size_t errlen)
 	return 0;
 }
 
-int
-authsvc_start(void)
+void
+authsvc_prepare(const struct conf *c)
 {
+	struct passwd *pw;
+	char err[256];
+
+	if ((authsvc_dovecot_fd < 0 && authsvc_saslauthd_fd < 0) ||
+	    geteuid() != 0 || c->user == NULL ||
+	    (pw = getpwnam(c->user)) == NULL)
+		return;
+	(void)authsecret_prepare(c->auth_secret_file, pw->pw_uid, pw->pw_gid,
+	    err, sizeof(err));
+}
+
+/*
+ * Without the file, names that are no users would show new salts after
+ * each start, which a probe can compare: say so.
+ */
+static void
+authsvc_secret(const struct conf *c)
+{
+	char err[256];
+	int rc = authsecret_load(c->auth_secret_file, err, sizeof(err));
+
+	if (rc < 0)
+		log_msg(LOG_WARNING, "auth.secret_file %s: %s; using a secret "
+		    "for this run only: the SCRAM salts of names that are not "
+		    "users change at each start", c->auth_secret_file, err);
+	else if (rc == 1)
+		log_msg(LOG_NOTICE, "auth.secret_file %s: created",
+		    c->auth_secret_file);
+}
+
+int
+authsvc_start(const struct conf *c)
+{
+	if (authsvc_dovecot_fd >= 0 || authsvc_saslauthd_fd >= 0)
+		authsvc_secret(c);
 	if (authsvc_dovecot_fd >= 0 && listen_start(authsvc_dovecot_fd,
 	    authd_client, NULL, AUTHSVC_DOVECOT_CLIENTS,
 	    AUTHSVC_DOVECOT_IDLE_S) != 0)

@@ -20,8 +20,24 @@
  */
 int authsvc_open(const struct conf *c, char *err, size_t errlen);
 
-/* authsvc_start -- serve the sockets opened by authsvc_open. Returns 0/-1. */
-int authsvc_start(void);
+/*
+ * authsvc_prepare -- as root, before the switch to c's user, when c
+ * configures an auth socket: make c's auth.secret_file if it is missing,
+ * given to that user by descriptor (authsecret_prepare), so that a
+ * folder only root may write (systemd's StateDirectory) is no obstacle.
+ * Best effort, silent: authsvc_start reports what is wrong with the
+ * file. Calls getpwnam.
+ */
+void authsvc_prepare(const struct conf *c);
+
+/*
+ * authsvc_start -- take the per-install secret from c's auth.secret_file
+ * (made there if still missing), as the user the daemon serves as, after
+ * the switch: a file that cannot be used is logged once, as a warning,
+ * and this run has a secret of its own. Then serve the sockets opened by
+ * authsvc_open. Call before the other threads use auth. Returns 0/-1.
+ */
+int authsvc_start(const struct conf *c);
 
 /* authsvc_close -- remove the unix socket files. */
 void authsvc_close(void);

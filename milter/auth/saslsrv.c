@@ -5,6 +5,14 @@
  * binding (the auth sockets carry none), and it refuses an authorization
  * identity other than the authentication identity. Which stored scheme
  * serves which mechanism is saslmech's table, not a rule of this file.
+ *
+ * What a probe sees does not depend on whether a name is a user. SCRAM:
+ * the callback always supplies the iteration count, the salt and the
+ * keys, so that GNU SASL never makes up a random salt; a name without a
+ * stored SCRAM secret gets the config's usual form and a salt derived
+ * from the per-install secret (authsecret), and the keys are derived
+ * here at the one cost every exchange of the config pays (authdecoy).
+ * PLAIN and LOGIN: a check costs what the dearest stored password costs.
  */
 #include "config.h"
 
@@ -14,10 +22,15 @@
 #include <string.h>
 #include <strings.h>
 
+#include "authdecoy.h"
+#include "authsecret.h"
+#include "b64.h"
 #include "pwhash.h"
 #include "pwscheme.h"
 #include "saslmech.h"
 #include "saslsrv.h"
+
+#define SASLSRV_KEY64	(PWSCHEME_B64LEN(PWSCHEME_SCRAM_KEY) + 1)
 
 struct saslsrv_session {
 	Gsasl_session	*gs;
@@ -25,10 +38,16 @@ struct saslsrv_session {
 	const struct saslmech *mech;	/* static: may outlive the conf */
 	const struct conf_user *user;	/* known once authenticated */
 	int		 ok;
+	/* SCRAM-SHA-256: what the server-first message said */
+	struct authdecoy_scram form;	/* the config's usual form */
+	unsigned	 iter;		/* 0 until decided */
+	size_t		 saltlen;
+	unsigned char	 salt[PWSCHEME_SCRAM_SALT_MAX];
+	int		 keyed;		/* the keys are set */
+	int		 decoy;		/* keys of no user: never a success */
 };
 
 static Gsasl *saslsrv_ctx;
-static char saslsrv_secret[16];	/* salts fake SCRAM data for unknown users */
 
 /* The known mechanism called mech if c offers it, else NULL. */
 static const struct saslmech *
@@ -57,14 +76,11 @@ saslsrv_check_password(const struct conf *c, const char *name,
     const char *password)
 {
 	const struct conf_user *u = conf_user_find(c, name);
+	int ok = u != NULL && pwhash_verify(u->password, password) == 1;
 
-	if (u == NULL) {
-		/* Spend the work of a real check; the result means nothing. */
-		if (c->nusers > 0)
-			(void)pwhash_verify(c->users[0].password, password);
-		return NULL;
-	}
-	return pwhash_verify(u->password, password) == 1 ? u : NULL;
+	/* No user, or a cheap scheme: spend what the dearest one costs. */
+	authdecoy_check(c, u != NULL ? u->password : NULL, password);
+	return ok ? u : NULL;
 }
 
 static int
@@ -109,60 +125,98 @@ saslsrv_served(struct saslsrv_session *ss, Gsasl_session *gs,
 }
 
 /*
- * SCRAM data for a name that is not a user: a salt derived from the name
- * and a per-process secret, so that a probe cannot tell unknown names
- * from known ones by the salt changing, and keys that match nothing.
+ * GSASL_SCRAM_ITER and GSASL_SCRAM_SALT, for the server-first message:
+ * a SCRAM user's own; for any other name (a user of another scheme, or
+ * none) the config's usual form and a salt derived from the secret and
+ * the name as conf_user_find reads it, the same at every try.
  */
 static int
-saslsrv_fake_scram(Gsasl_session *gs, Gsasl_property prop)
+saslsrv_scram_first(struct saslsrv_session *ss, Gsasl_session *gs,
+    Gsasl_property prop)
 {
 	const char *authid = gsasl_property_fast(gs, GSASL_AUTHID);
-	char salted[GSASL_HASH_SHA256_SIZE], client[GSASL_HASH_SHA256_SIZE];
-	char server[GSASL_HASH_SHA256_SIZE], stored[GSASL_HASH_SHA256_SIZE];
-	char *b64 = NULL;
+	char text[PWSCHEME_B64LEN(PWSCHEME_SCRAM_SALT_MAX) + 1];
+	struct pwscheme pw;
+
+	if (ss->iter == 0 && saslsrv_served(ss, gs, &pw) != NULL &&
+	    pw.kind == PWSCHEME_SCRAM_SHA256) {
+		ss->iter = pw.iter;
+		ss->saltlen = pw.saltlen;
+		memcpy(ss->salt, pw.salt, pw.saltlen);
+	} else if (ss->iter == 0) {
+		if (authid == NULL || ss->form.saltlen > sizeof(ss->salt) ||
+		    authsecret_derive(authid, conf_user_keylen(ss->conf, authid),
+		    ss->salt, ss->form.saltlen) != 0)
+			return GSASL_AUTHENTICATION_ERROR;
+		ss->iter = ss->form.iter;
+		ss->saltlen = ss->form.saltlen;
+	}
+	if (prop == GSASL_SCRAM_ITER)
+		snprintf(text, sizeof(text), "%u", ss->iter);
+	else
+		b64_encode(ss->salt, ss->saltlen, text, sizeof(text));
+	return gsasl_property_set(gs, prop, text);
+}
+
+/* A {PLAIN} user's keys for the session's iterations and salt. */
+static int
+saslsrv_plain_keys(struct saslsrv_session *ss, const char *password,
+    char *stored, char *server)
+{
+	char secret[PWSCHEME_B64LEN(PWSCHEME_SCRAM_SALT_MAX) + 160];
+	struct pwscheme pw;
 	int rc;
 
-	if (prop == GSASL_SCRAM_ITER)
-		return gsasl_property_set(gs, prop, "4096");
-	if (gsasl_scram_secrets_from_password(GSASL_HASH_SHA256,
-	    authid != NULL ? authid : "", 1, saslsrv_secret,
-	    sizeof(saslsrv_secret), salted, client, server, stored) != GSASL_OK)
-		return GSASL_AUTHENTICATION_ERROR;
-	/* SALT, STOREDKEY and SERVERKEY all travel in base64. */
-	if (gsasl_base64_to(prop == GSASL_SCRAM_SALT ? salted :
-	    prop == GSASL_SCRAM_STOREDKEY ? stored : server,
-	    prop == GSASL_SCRAM_SALT ? 16 : GSASL_HASH_SHA256_SIZE, &b64,
-	    NULL) != GSASL_OK)
-		return GSASL_AUTHENTICATION_ERROR;
-	rc = gsasl_property_set(gs, prop, b64);
-	gsasl_free(b64);
+	rc = pwhash_make_scram(password, ss->iter, ss->salt, ss->saltlen,
+	    secret, sizeof(secret)) == 0 &&
+	    pwscheme_parse(secret, &pw, NULL, 0) == 0 ? 0 : -1;
+	if (rc == 0) {
+		memcpy(stored, pw.stored_b64, SASLSRV_KEY64);
+		memcpy(server, pw.server_b64, SASLSRV_KEY64);
+	}
+	explicit_bzero(secret, sizeof(secret));
+	explicit_bzero(&pw, sizeof(pw));
 	return rc;
 }
 
+/*
+ * GSASL_SCRAM_SERVERKEY and GSASL_SCRAM_STOREDKEY, both set at the first
+ * call. Where some exchange of the config runs PBKDF2 (a {PLAIN} user's)
+ * every one does, at the iteration count it presented; a name without
+ * keys it may use gets keys that match no password, marked decoy so that
+ * even a proof made with them cannot succeed.
+ */
 static int
-saslsrv_scram_prop(struct saslsrv_session *ss, Gsasl_session *gs,
-    Gsasl_property prop)
+saslsrv_scram_keys(struct saslsrv_session *ss, Gsasl_session *gs)
 {
+	char stored[SASLSRV_KEY64], server[SASLSRV_KEY64];
+	const struct conf_user *u;
 	struct pwscheme pw;
-	char iter[16];
 
-	if (saslsrv_claimed(ss, gs) == NULL)
-		return saslsrv_fake_scram(gs, prop);
-	/* A {PLAIN} user: GNU SASL derives the keys from GSASL_PASSWORD. */
-	if (saslsrv_served(ss, gs, &pw) == NULL ||
-	    pw.kind != PWSCHEME_SCRAM_SHA256)
-		return GSASL_NO_CALLBACK;
-	switch (prop) {
-	case GSASL_SCRAM_ITER:
-		snprintf(iter, sizeof(iter), "%u", pw.iter);
-		return gsasl_property_set(gs, prop, iter);
-	case GSASL_SCRAM_SALT:
-		return gsasl_property_set(gs, prop, pw.salt_b64);
-	case GSASL_SCRAM_STOREDKEY:
-		return gsasl_property_set(gs, prop, pw.stored_b64);
-	default:
-		return gsasl_property_set(gs, prop, pw.server_b64);
+	if (ss->keyed)
+		return GSASL_OK;
+	if (ss->iter == 0)
+		return GSASL_AUTHENTICATION_ERROR;
+	u = saslsrv_served(ss, gs, &pw);
+	if (u != NULL && pw.kind == PWSCHEME_SCRAM_SHA256) {
+		/* The derivation a {PLAIN} user's exchange costs, for naught. */
+		if (ss->form.work)
+			(void)authsecret_keys(ss->iter, ss->salt, ss->saltlen,
+			    stored, server);
+		memcpy(stored, pw.stored_b64, sizeof(stored));
+		memcpy(server, pw.server_b64, sizeof(server));
+	} else if (u == NULL || pw.kind != PWSCHEME_PLAIN ||
+	    saslsrv_plain_keys(ss, pw.plain, stored, server) != 0) {
+		ss->decoy = 1;
+		if (authsecret_keys(ss->form.work ? ss->iter : 1, ss->salt,
+		    ss->saltlen, stored, server) != 0)
+			return GSASL_AUTHENTICATION_ERROR;
 	}
+	ss->keyed = 1;
+	if (gsasl_property_set(gs, GSASL_SCRAM_STOREDKEY, stored) != GSASL_OK ||
+	    gsasl_property_set(gs, GSASL_SCRAM_SERVERKEY, server) != GSASL_OK)
+		return GSASL_MALLOC_ERROR;
+	return GSASL_OK;
 }
 
 static int
@@ -179,7 +233,10 @@ saslsrv_callback(Gsasl *ctx, Gsasl_session *gs, Gsasl_property prop)
 	case GSASL_VALIDATE_SIMPLE:
 		return saslsrv_validate(ss, gs);
 	case GSASL_PASSWORD:
-		/* Only for CRAM-MD5 and SCRAM: a plaintext we really hold. */
+		/*
+		 * Only CRAM-MD5 asks (SCRAM is given its keys above): a
+		 * plaintext we really hold.
+		 */
 		u = saslsrv_served(ss, gs, &pw);
 		if (u == NULL || pw.plain == NULL)
 			return GSASL_NO_CALLBACK;
@@ -187,9 +244,10 @@ saslsrv_callback(Gsasl *ctx, Gsasl_session *gs, Gsasl_property prop)
 		return gsasl_property_set(gs, prop, pw.plain);
 	case GSASL_SCRAM_ITER:
 	case GSASL_SCRAM_SALT:
+		return saslsrv_scram_first(ss, gs, prop);
 	case GSASL_SCRAM_STOREDKEY:
 	case GSASL_SCRAM_SERVERKEY:
-		return saslsrv_scram_prop(ss, gs, prop);
+		return saslsrv_scram_keys(ss, gs);
 	default:
 		/* Channel binding (GSASL_CB_TLS_*) and the rest: never. */
 		return GSASL_NO_CALLBACK;
@@ -206,11 +264,7 @@ saslsrv_init(char *err, size_t errlen)
 		return -1;
 	}
 	gsasl_callback_set(saslsrv_ctx, saslsrv_callback);
-	if (gsasl_nonce(saslsrv_secret, sizeof(saslsrv_secret)) != GSASL_OK) {
-		snprintf(err, errlen, "GNU SASL: no random numbers");
-		return -1;
-	}
-	return 0;
+	return authsecret_init(err, errlen);
 }
 
 void
@@ -219,6 +273,7 @@ saslsrv_done(void)
 	if (saslsrv_ctx != NULL)
 		gsasl_done(saslsrv_ctx);
 	saslsrv_ctx = NULL;
+	authdecoy_flush();
 }
 
 /* Map a GNU SASL step result, checking who was authenticated. */
@@ -229,7 +284,7 @@ saslsrv_result(struct saslsrv_session *ss, int rc)
 
 	if (rc == GSASL_NEEDS_MORE)
 		return SASLSRV_CONTINUE;
-	if (rc != GSASL_OK)
+	if (rc != GSASL_OK || ss->decoy)
 		return SASLSRV_FAIL;
 	authzid = gsasl_property_fast(ss->gs, GSASL_AUTHZID);
 	if (ss->user == NULL)
@@ -265,6 +320,8 @@ saslsrv_start(struct conf *c, const char *mech, const char *service,
 		return NULL;
 	ss->mech = m;
 	ss->conf = conf_ref(c);
+	if (strcmp(m->name, "SCRAM-SHA-256") == 0)
+		authdecoy_scram(c, &ss->form);
 	if (gsasl_server_start(saslsrv_ctx, m->name, &ss->gs) != GSASL_OK) {
 		saslsrv_end(ss);
 		return NULL;

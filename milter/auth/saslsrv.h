@@ -21,12 +21,13 @@ enum saslsrv_rc {
 struct saslsrv_session;
 
 /*
- * saslsrv_init -- set up GNU SASL. Call once, before threads start.
- * Returns 0, or -1 with a message in err.
+ * saslsrv_init -- set up GNU SASL and a per-run secret (authsecret_init;
+ * authsecret_load replaces it with the install's). Call once, before
+ * threads start. Returns 0, or -1 with a message in err.
  */
 int saslsrv_init(char *err, size_t errlen);
 
-/* saslsrv_done -- release GNU SASL at exit. */
+/* saslsrv_done -- release GNU SASL and the per-config caches at exit. */
 void saslsrv_done(void);
 
 /*
@@ -41,7 +42,10 @@ const char *saslsrv_mech_name(const struct conf *c, const char *mech);
  * client's initial response in base64 (NULL if none was sent, "" if an
  * empty one was). Returns the session and sets *rc and *out_b64 (the
  * first challenge, to free with free(); may be NULL), or NULL with *rc =
- * SASLSRV_FAIL. A session is used by one thread at a time.
+ * SASLSRV_FAIL. A session is used by one thread at a time. SCRAM-SHA-256
+ * shows every name a salt and iteration count of the same form, stable
+ * per name, and every exchange of a config costs the same work
+ * (authdecoy), whether the name is a user or not.
  */
 struct saslsrv_session *saslsrv_start(struct conf *c, const char *mech,
     const char *service, const char *ir_b64, enum saslsrv_rc *rc,
@@ -68,8 +72,10 @@ void saslsrv_end(struct saslsrv_session *s);
 
 /*
  * saslsrv_check_password -- verify a plaintext password (saslauthd, and
- * PLAIN/LOGIN). An unknown user costs the same work as a known one.
- * Returns the user on success, NULL otherwise. Thread-safe.
+ * PLAIN/LOGIN). A name that is no user, or a user whose scheme is cheaper
+ * than the config's dearest, costs what the dearest costs
+ * (authdecoy_check). Returns the user on success, NULL otherwise.
+ * Thread-safe.
  */
 const struct conf_user *saslsrv_check_password(const struct conf *c,
     const char *name, const char *password);

@@ -230,6 +230,7 @@ main_setup(struct conf *c, int foreground, char **pidfile)
 		log_msg(LOG_ERR, "%s", err);
 		return EX_UNAVAILABLE;
 	}
+	authsvc_prepare(c);
 	if (c->user != NULL && main_drop_privileges(c->user) != 0)
 		return EX_NOUSER;
 	if (pop_open(c, err, sizeof(err)) != 0) {
@@ -266,7 +267,8 @@ main_threads(struct conf *c)
 		return EX_OSERR;
 	}
 	pthread_detach(tid);
-	if (ctl_start() != 0 || authsvc_start() != 0) {
+	/* After the switch: the secret file is read as that user. */
+	if (ctl_start() != 0 || authsvc_start(c) != 0) {
 		log_msg(LOG_ERR, "cannot start the control or auth threads");
 		return EX_OSERR;
 	}

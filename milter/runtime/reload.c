@@ -27,6 +27,7 @@ static struct {
 	char	*user;
 	char	*dovecot;
 	char	*saslauthd;
+	char	*secret_file;	/* read once, by the auth services' start */
 	char	*pop_store;	/* the store opened at start, or NULL */
 	char	*pop_feeds;	/* conf_pop_describe of the start */
 } reload_start;
@@ -47,6 +48,7 @@ reload_init(const char *path, const struct conf *c)
 	reload_start.user = reload_dup(c->user);
 	reload_start.dovecot = reload_dup(c->auth_dovecot);
 	reload_start.saslauthd = reload_dup(c->auth_saslauthd);
+	reload_start.secret_file = reload_dup(c->auth_secret_file);
 	if (conf_pop_needed(c)) {
 		char feeds[512];
 
@@ -106,6 +108,8 @@ reload_compare(const struct conf *c)
 	    c->auth_dovecot);
 	reload_note(buf, sizeof(buf), "auth.saslauthd", reload_start.saslauthd,
 	    c->auth_saslauthd);
+	reload_note(buf, sizeof(buf), "auth.secret_file",
+	    reload_start.secret_file, c->auth_secret_file);
 	reload_compare_pop(c, buf, sizeof(buf));
 	memcpy(reload_pending, buf, sizeof(buf));
 }

@@ -2,7 +2,7 @@
  * unit_fixture.h: what the unit tests of single modules share -- NELEM,
  * a temporary directory of their own, and running a function in several
  * threads at once. Included by t_strmap.c, t_throttle.c, t_stats.c,
- * t_log.c and t_listen.c.
+ * t_log.c, t_listen.c and t_authtiming.c.
  */
 #ifndef RELAYMILTER_UNIT_FIXTURE_H
 #define RELAYMILTER_UNIT_FIXTURE_H
