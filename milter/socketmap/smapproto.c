@@ -89,7 +89,8 @@ smapproto_client(struct smapproto_key *k)
 	const char *a = k->client_addr;
 
 	if (strncasecmp(a, "IPv6:", 5) == 0)
-		a += 5;
+		for (a += 5; *a == ' '; a++)
+			;
 	k->client_addr = a;
 	k->have_client = a[0] != '\0' && netaddr_parse(a, &k->client) == 0;
 }

@@ -210,6 +210,9 @@ static const struct key_case key_cases[] = {
 	{ " rm1 ^ MTA ^ Q ^ 127.0.0.1 ^ OK ^ local ^ <u@x> ^ a@b ^ h ^ bob ^ "
 	    "rm1 ", 0, { "MTA", "Q", "127.0.0.1", "OK", "local", "<u@x>",
 	    "a@b", "h", "bob" }, 1, "h" },
+	{ " rm1 ^ MTA ^ Q ^ IPv6: ::1 ^ OK ^ local ^ <u@x> ^ a@b ^ h ^ ^ rm1",
+	    0, { "MTA", "Q", "::1", "OK", "local", "<u@x>", "a@b", "h", "" },
+	    1, "h" },
 	/* a quoted local part keeps its quotes and blanks */
 	{ K("MTA^Q^127.0.0.1^OK^local^<\"u x\"@example.com>^a@b^h^"), 0,
 	    { "MTA", "Q", "127.0.0.1", "OK", "local", "<\"u x\"@example.com>",
