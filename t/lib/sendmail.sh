@@ -299,12 +299,12 @@ FEATURE(\`accept_unresolvable_domains')dnl
 FEATURE(\`use_cw_file')dnl
 DAEMON_OPTIONS(\`Port=$SM_PORT_MTA, Addr=127.0.0.1, Name=MTA')dnl
 DAEMON_OPTIONS(\`Port=$SM_PORT_SUB, Addr=127.0.0.1, Name=submission')dnl
-${_milter_mc}
+${_milter_mc}dnl
 ${SM_EXTRA_MC}dnl
 ${_sasl_mc}dnl
 MAILER(\`local')dnl
 MAILER(\`smtp')dnl
-${_smap_mc}
+${_smap_mc}dnl
 EOT
     if ! m4 "$_e/private.mc" > "$_e/private.cf" 2> "$SM_DIR/log/m4.log"; then
         diag "sm_setup: m4 failed:" "$(cat "$SM_DIR/log/m4.log")"
