@@ -12,7 +12,8 @@
  * conf_unref(). A request is a milter connection (pinned at connect, for
  * all its transactions and its error replies), one AUTH exchange of the
  * Dovecot protocol (from AUTH to OK/FAIL), one saslauthd request, one
- * policy or control command, one line of a POP log. Listeners, log feeds
+ * Sendmail socket map lookup, one policy or control command, one line of
+ * a POP log. Listeners, log feeds
  * and stores are set up from the start-up config and change only on a
  * restart (a reload reports them). Lock order: reload's lock, then
  * conf.c's; no other lock is held while either is taken, and no lock is

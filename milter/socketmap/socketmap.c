@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -44,6 +45,8 @@
 #define SOCKETMAP_IDLE_S	3600
 /* Once a request has begun, the rest of it comes at once. */
 #define SOCKETMAP_REQUEST_MS	10000
+/* A reply is a few dozen bytes: a peer that does not read them goes. */
+#define SOCKETMAP_SEND_S	10
 
 static int socketmap_fd = -1;
 static char socketmap_path[SOCKSPEC_PATH_MAX];
@@ -221,6 +224,7 @@ socketmap_client(int fd, void *arg)
 {
 	/* the longest netstring: 4 digits, ':', the data, ',' */
 	char buf[SMAPPROTO_REQ_MAX + 8], err[128];
+	struct timeval tv = { SOCKETMAP_SEND_S, 0 };
 	size_t have = 0, dlen, used;
 	const char *data;
 	long deadline = 0;
@@ -228,6 +232,8 @@ socketmap_client(int fd, void *arg)
 	int rc;
 
 	(void)arg;
+	/* listen.c gave both directions the idle limit; sending needs less */
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	for (;;) {
 		rc = smapproto_netstring(buf, have, SMAPPROTO_REQ_MAX, &data,
 		    &dlen, &used, err, sizeof(err));

@@ -35,9 +35,9 @@ void socketmap_close(void);
 
 /*
  * socketmap_client -- serve one connection on fd until the peer closes
- * it, stays idle for an hour, takes more than 10 s to finish a request,
- * or sends a byte that is not a netstring (logged, and only this
- * connection is closed). arg is unused. Closes nothing.
+ * it, stays idle for an hour, takes more than 10 s to finish a request
+ * or to take a reply, or sends a byte that is not a netstring (logged,
+ * and only this connection is closed). arg is unused. Closes nothing.
  */
 void socketmap_client(int fd, void *arg);
 
