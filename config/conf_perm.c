@@ -1,11 +1,14 @@
 /*
  * conf_perm: who may reach what the config opens, and who may change the
  * config itself. Whoever can connect to the control socket can open
- * relaying for any address (relayctl pop add), and whoever can connect
- * to an auth socket can try the users' passwords, so those two kinds
- * must be reachable from this host only, and no socket mode may let
- * every local user in; the milter socket may sit on a network address,
- * since the MTA may run elsewhere, but that draws a warning. The socket
+ * relaying for any address (relayctl pop add), whoever can connect to
+ * an auth socket can try the users' passwords, and whoever can connect
+ * to the Sendmail socket map can ask for decisions and write decision
+ * lines to the log, so those kinds must be reachable from this host
+ * only, and no socket mode may let every local user in; the milter
+ * socket may sit on a network address, since the MTA may run elsewhere,
+ * but that draws a warning (the socket map's Sendmail runs beside
+ * relaymilter: it has no such need). The socket
  * rules run on the finished values, with the loader's positions for the
  * messages. Whoever can write the file, an @include, or the folder that
  * holds one sets the policy at the next reload: a file every local user
@@ -42,6 +45,9 @@ static const struct {
 	    "users' passwords; use a unix socket, or 127.0.0.1 or ::1" },
 	{ "auth.saslauthd", 1, "every host that reaches it could try the "
 	    "users' passwords; use a unix socket, or 127.0.0.1 or ::1" },
+	{ "sendmail_socketmap", 1, "every host that reaches it could ask for "
+	    "relay decisions and write decision lines to the log; use a unix "
+	    "socket, or 127.0.0.1 or ::1 (Sendmail runs on this host)" },
 };
 #define CONF_PERM_NSOCKS (sizeof(conf_perm_socks) / sizeof(conf_perm_socks[0]))
 
@@ -75,7 +81,8 @@ static const struct {
 	const char	*risk;
 } conf_perm_modes[] = {
 	{ "socket_mode", "socket_group", "they could try the users' "
-	    "passwords on the auth sockets and talk to the milter; use "
+	    "passwords on the auth sockets and talk to the milter and the "
+	    "socket map; use "
 	    "\"0660\" with socket_group (the MTA's group)" },
 	{ "control_mode", "control_group", "they could open relaying for "
 	    "any address (relayctl pop add) and reload the daemon; use "
@@ -101,8 +108,9 @@ conf_perm_mode_check(struct loader *L, const config_setting_t *root)
 		int sock = i == 0;
 		int mode = sock ? c->socket_mode : c->control_mode;
 		const char *group = sock ? c->socket_group : c->control_group;
-		/* socket_mode serves the milter and auth unix sockets. */
+		/* socket_mode serves the milter, map and auth unix sockets. */
 		int unix_socket = sock ? conf_perm_unix(c->socket) ||
+		    conf_perm_unix(c->sendmail_socketmap) ||
 		    conf_perm_unix(c->auth_dovecot) ||
 		    conf_perm_unix(c->auth_saslauthd) : c->control != NULL;
 

@@ -32,20 +32,12 @@ static time_t ctl_started;
 int
 ctl_open(const struct conf *c, char *err, size_t errlen)
 {
-	struct sockspec s;
-
 	ctl_started = time(NULL);
 	if (c->control == NULL)
 		return 0;
-	if (sockspec_parse(c->control, CONF_CONTROL_SOCKETS, &s, err,
-	    errlen) != 0)
-		return -1;
-	ctl_fd = listen_open(&s, c->control_mode, c->control_group, err,
-	    errlen);
-	if (ctl_fd < 0)
-		return -1;
-	snprintf(ctl_path, sizeof(ctl_path), "%s", s.path);
-	return 0;
+	ctl_fd = listen_open_spec(c->control, CONF_CONTROL_SOCKETS,
+	    c->control_mode, c->control_group, ctl_path, err, errlen);
+	return ctl_fd < 0 ? -1 : 0;
 }
 
 static void

@@ -1,7 +1,8 @@
 /*
  * main: the relaymilter program. It loads the config (or the embedded
  * default), then either checks it (-n), explains a decision (--explain),
- * or binds the milter socket, daemonizes unless -f, drops privileges and
+ * or binds the milter socket (and the control, auth and Sendmail socket
+ * map sockets it names), daemonizes unless -f, drops privileges and
  * serves. SIGUSR1 reloads the config; libmilter owns SIGHUP, SIGTERM and
  * SIGINT as "stop".
  */
@@ -29,6 +30,7 @@
 #include "mlfi.h"
 #include "pop.h"
 #include "reload.h"
+#include "socketmap.h"
 
 static const char *main_conffile;	/* NULL: embedded default */
 static char main_abspath[4096];
@@ -183,8 +185,10 @@ main_describe(const struct conf *c)
 		    "embedded default: local domains and localhost are ours, "
 		    "the LAN is loopback, only LAN clients may relay",
 		    CONF_DEFAULT_PATH);
-	log_msg(LOG_INFO, "relaymilter %s starting: config=%s socket=%s "
+	log_msg(LOG_INFO, "relaymilter %s starting: config=%s socket=%s%s%s "
 	    "services=%zu users=%zu%s", PACKAGE_VERSION, c->path, c->socket,
+	    c->sendmail_socketmap ? " sendmail_socketmap=" : "",
+	    c->sendmail_socketmap ? c->sendmail_socketmap : "",
 	    c->nservices, c->nusers, c->dry_run ? " dry_run=yes" : "");
 }
 
@@ -212,7 +216,8 @@ main_setup(struct conf *c, int foreground, char **pidfile)
 	umask(077);
 	if (mlfi_setup(c, err, sizeof(err)) != 0 ||
 	    ctl_open(c, err, sizeof(err)) != 0 ||
-	    authsvc_open(c, err, sizeof(err)) != 0) {
+	    authsvc_open(c, err, sizeof(err)) != 0 ||
+	    socketmap_open(c, err, sizeof(err)) != 0) {
 		log_msg(LOG_ERR, "%s", err);
 		return EX_UNAVAILABLE;
 	}
@@ -240,7 +245,10 @@ main_setup(struct conf *c, int foreground, char **pidfile)
 	return EX_OK;
 }
 
-/* Start the signal, control, auth and POP threads. Returns an exit code. */
+/*
+ * Start the signal, control, auth, socket map and POP threads. Returns an
+ * exit code.
+ */
 static int
 main_threads(struct conf *c)
 {
@@ -268,8 +276,10 @@ main_threads(struct conf *c)
 	}
 	pthread_detach(tid);
 	/* After the switch: the secret file is read as that user. */
-	if (ctl_start() != 0 || authsvc_start(c) != 0) {
-		log_msg(LOG_ERR, "cannot start the control or auth threads");
+	if (ctl_start() != 0 || authsvc_start(c) != 0 ||
+	    socketmap_start() != 0) {
+		log_msg(LOG_ERR, "cannot start the control, auth or socket map "
+		    "threads");
 		return EX_OSERR;
 	}
 	if (pop_start(c, err, sizeof(err)) != 0) {
@@ -304,6 +314,7 @@ main_serve(struct conf *c, int foreground)
 	}
 	ctl_close();
 	authsvc_close();
+	socketmap_close();
 	pop_stop();
 	if (pidfile != NULL)
 		unlink(pidfile);

@@ -235,18 +235,29 @@ policy_bracketed(const char *rcpt, char *buf, size_t len)
 }
 
 char *
+policy_reason_text(const struct policy_decision *d, char *buf, size_t len)
+{
+	if (d->verdict == POLICY_REJECT)
+		snprintf(buf, len, "Relaying denied: %s",
+		    d->reason ? d->reason : "not allowed");
+	else if (d->verdict == POLICY_TEMPFAIL)
+		snprintf(buf, len, "%s", d->reason ? d->reason :
+		    "try again later");
+	else if (len > 0)
+		buf[0] = '\0';
+	return buf;
+}
+
+char *
 policy_reply_text(const struct policy_decision *d, const char *rcpt,
     char *buf, size_t len)
 {
-	char b[300];
+	char b[300], why[200];
 
 	policy_bracketed(rcpt, b, sizeof(b));
-	if (d->verdict == POLICY_REJECT)
-		snprintf(buf, len, "%s: Relaying denied: %s", b,
-		    d->reason ? d->reason : "not allowed");
-	else if (d->verdict == POLICY_TEMPFAIL)
-		snprintf(buf, len, "%s: %s", b,
-		    d->reason ? d->reason : "try again later");
+	if (d->verdict != POLICY_ACCEPT)
+		snprintf(buf, len, "%s: %s", b, policy_reason_text(d, why,
+		    sizeof(why)));
 	else if (len > 0)
 		buf[0] = '\0';
 	return buf;

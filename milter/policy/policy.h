@@ -97,6 +97,15 @@ char *policy_reply(const struct policy_decision *d, const char *rcpt,
     char *buf, size_t len);
 
 /*
+ * policy_reason_text -- why the recipient was refused, as the reply
+ * says it after the recipient ("Relaying denied: ..." or the tempfail's
+ * reason): static text only, never a byte from the client. Returns buf
+ * ("" for accept).
+ */
+char *policy_reason_text(const struct policy_decision *d, char *buf,
+    size_t len);
+
+/*
  * policy_reply_text -- the text part of that reply, after the status
  * codes ("<rcpt>: Relaying denied: ..."), as libmilter's smfi_setreply
  * wants it. Returns buf.

@@ -88,3 +88,26 @@ verdict_decide(const struct conf *c, const struct relay_policy *rp,
 	verdict_log(vs, policy_verdict_name(d->verdict), rcpt_raw, d->rule);
 	return d->verdict == POLICY_REJECT ? VERDICT_REJECT : VERDICT_TEMPFAIL;
 }
+
+enum verdict_answer
+verdict_error(const struct conf *c, const char *rcpt_raw, const char *why)
+{
+	/*
+	 * The request's own config decides, like every other answer in it;
+	 * only a request that never pinned one (its state is gone) falls
+	 * back to the running config.
+	 */
+	struct conf *cur = c == NULL ? conf_current() : NULL;
+	const struct conf *use = c != NULL ? c : cur;
+	int accept = use != NULL && use->on_error == CONF_ON_ERROR_ACCEPT;
+	char r[300];
+
+	conf_unref(cur);
+	stats_inc(STATS_ERRORS);
+	stats_decision(accept ? POLICY_ACCEPT : POLICY_TEMPFAIL, RULE_ERROR,
+	    NULL);
+	log_msg(LOG_ERR, "NOQUEUE: %s rcpt=%s rule=error reason=\"%s\"",
+	    accept ? "accept" : "tempfail",
+	    log_clean(rcpt_raw != NULL ? rcpt_raw : "", r, sizeof(r)), why);
+	return accept ? VERDICT_ACCEPT : VERDICT_TEMPFAIL;
+}

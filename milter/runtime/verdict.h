@@ -44,4 +44,16 @@ enum verdict_answer verdict_decide(const struct conf *c,
     const struct verdict_session *vs, const char *rcpt_raw,
     struct policy_decision *d);
 
+/*
+ * verdict_error -- a recipient the door cannot judge (why: constant
+ * text): counted under errors and "<accept|tempfail>.error", logged as
+ * "NOQUEUE: accept|tempfail rcpt=.. rule=error reason=\"why\"", and
+ * answered as on_error says: that of c, the config the request pinned,
+ * or, when it pinned none (c NULL), the running config's; tempfail when
+ * there is none at all. Returns VERDICT_ACCEPT or VERDICT_TEMPFAIL.
+ * Thread-safe.
+ */
+enum verdict_answer verdict_error(const struct conf *c, const char *rcpt_raw,
+    const char *why);
+
 #endif

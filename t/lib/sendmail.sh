@@ -12,7 +12,14 @@
 #   SM_PORT_MTA   listener on 127.0.0.1 [11025], DaemonPortOptions Name=MTA
 #   SM_PORT_SUB   listener on 127.0.0.1 [11587], Name=submission
 #   SM_PORT_SINK  smtp-sink on 127.0.0.1 that receives ALL delivery [11026]
+#   SM_RECIPE     milter (contrib/sendmail/relaymilter.mc: the filter and
+#                 promiscuous_relay) or socketmap (contrib/sendmail/
+#                 relaymilter-socketmap.m4 at the end of the .mc, verbatim,
+#                 after define(`RELAYMILTER_SOCKETMAP', `$SM_SOCKETMAP'):
+#                 no filter, Sendmail's own relay check kept) [milter]
 #   SM_MILTER     Sendmail-style milter socket [inet:18896@127.0.0.1]
+#   SM_SOCKETMAP  Sendmail-style socket map socket, for SM_RECIPE=socketmap
+#                 (unix:/path or inet:PORT@HOST) [none]
 #   SM_CONTRIB    folder holding relaymilter.mc [$top_srcdir/contrib/sendmail]
 #   SM_HOSTNAME   Sendmail's host name, fully qualified [mx.example.test]
 #   SM_EXTRA_MC   extra .mc lines, put before the MAILER() lines [none]
@@ -24,7 +31,7 @@
 #                 verbatim apart from saslauthd_path and ESASL_CONF_PATH
 #
 # Layout under $SM_DIR: etc/ (private.mc, private.cf, relaymilter.m4 = the
-# contrib fragment, local-host-names, aliases, service.switch, helpfile),
+# contrib fragment, or relaymilter-socketmap.m4, local-host-names, aliases, service.switch, helpfile),
 # mqueue/, sendmail.pid, log/maillog (Sendmail's syslog lines, through an
 # LD_PRELOAD shim: there is no syslog here), log/m4.log, log/sink.log,
 # sink/dump (every message the sink received, smtp-sink's -D format, with
@@ -69,7 +76,9 @@
 
 : "${SM_ROOT:=${RELAYMILTER_TESTDEPS:-/var/tmp/relaymilter-testdeps}/sendmail-root}"
 : "${SM_PORT_MTA:=11025}" "${SM_PORT_SUB:=11587}" "${SM_PORT_SINK:=11026}"
+: "${SM_RECIPE:=milter}"
 : "${SM_MILTER:=inet:18896@127.0.0.1}"
+: "${SM_SOCKETMAP:=}"
 : "${SM_CONTRIB:=${top_srcdir:-.}/contrib/sendmail}"
 : "${SM_HOSTNAME:=mx.example.test}"
 : "${SM_EXTRA_MC:=}"
@@ -179,7 +188,14 @@ sm_setup() {
     command -v m4 >/dev/null 2>&1 || { diag "sm_setup: m4 not found"; return 1; }
     command -v smtp-sink >/dev/null 2>&1 || { diag "sm_setup: smtp-sink (postfix) not found"; return 1; }
     command -v swaks >/dev/null 2>&1 || { diag "sm_setup: swaks not found"; return 1; }
-    [ -r "$SM_CONTRIB/relaymilter.mc" ] || { diag "sm_setup: missing $SM_CONTRIB/relaymilter.mc"; return 1; }
+    case $SM_RECIPE in
+    milter) _frag=relaymilter.mc ;;
+    socketmap)
+        _frag=relaymilter-socketmap.m4
+        [ -n "$SM_SOCKETMAP" ] || { diag "sm_setup: SM_RECIPE=socketmap needs SM_SOCKETMAP"; return 1; } ;;
+    *) diag "sm_setup: SM_RECIPE must be milter or socketmap, not '$SM_RECIPE'"; return 1 ;;
+    esac
+    [ -r "$SM_CONTRIB/$_frag" ] || { diag "sm_setup: missing $SM_CONTRIB/$_frag"; return 1; }
 
     mkdir -p "$SM_DIR/etc" "$SM_DIR/mqueue" "$SM_DIR/log" "$SM_DIR/sink" "$SM_DIR/swaks" || return 1
     chmod 755 "$SM_DIR" "$SM_DIR/etc" "$SM_DIR/log"
@@ -208,12 +224,25 @@ sm_setup() {
     cp "$SM_ROOT/etc/mail/helpfile" "$_e/helpfile" 2>/dev/null || : > "$_e/helpfile"
     : > "$_e/statistics"
 
-    # the contrib fragment, verbatim apart from the socket address
-    sed "s|S=inet:8895@127\\.0\\.0\\.1|S=$SM_MILTER|" "$SM_CONTRIB/relaymilter.mc" \
-        > "$_e/relaymilter.m4" || return 1
-    grep -q "^INPUT_MAIL_FILTER(\`relaymilter', \`S=$SM_MILTER," "$_e/relaymilter.m4" || {
-        diag "sm_setup: no INPUT_MAIL_FILTER(\`relaymilter', \`S=inet:8895@127.0.0.1, ...') in relaymilter.mc"
-        return 1; }
+    # the contrib fragment: the milter one verbatim apart from the socket
+    # address; the socket map one verbatim (its socket is a define)
+    _milter_mc= _smap_mc=
+    if [ "$SM_RECIPE" = milter ]; then
+        sed "s|S=inet:8895@127\\.0\\.0\\.1|S=$SM_MILTER|" "$SM_CONTRIB/relaymilter.mc" \
+            > "$_e/relaymilter.m4" || return 1
+        grep -q "^INPUT_MAIL_FILTER(\`relaymilter', \`S=$SM_MILTER," "$_e/relaymilter.m4" || {
+            diag "sm_setup: no INPUT_MAIL_FILTER(\`relaymilter', \`S=inet:8895@127.0.0.1, ...') in relaymilter.mc"
+            return 1; }
+        _milter_mc="dnl ---- contrib/sendmail/relaymilter.mc, verbatim apart from the socket address
+include(\`$_e/relaymilter.m4')dnl
+dnl ---- end of contrib/sendmail/relaymilter.mc"
+    else
+        cp "$SM_CONTRIB/relaymilter-socketmap.m4" "$_e/relaymilter-socketmap.m4" || return 1
+        _smap_mc="dnl ---- contrib/sendmail/relaymilter-socketmap.m4, verbatim, at the end
+define(\`RELAYMILTER_SOCKETMAP', \`$SM_SOCKETMAP')dnl
+include(\`$_e/relaymilter-socketmap.m4')dnl
+dnl ---- end of contrib/sendmail/relaymilter-socketmap.m4"
+    fi
 
     # SMTP AUTH through a saslauthd socket. Cyrus SASL reads Sendmail.conf
     # from SASL_CONF_PATH, which an E line of the .cf sets for sendmail.
@@ -270,26 +299,38 @@ FEATURE(\`accept_unresolvable_domains')dnl
 FEATURE(\`use_cw_file')dnl
 DAEMON_OPTIONS(\`Port=$SM_PORT_MTA, Addr=127.0.0.1, Name=MTA')dnl
 DAEMON_OPTIONS(\`Port=$SM_PORT_SUB, Addr=127.0.0.1, Name=submission')dnl
-dnl ---- contrib/sendmail/relaymilter.mc, verbatim apart from the socket address
-include(\`$_e/relaymilter.m4')dnl
-dnl ---- end of contrib/sendmail/relaymilter.mc
+${_milter_mc}dnl
 ${SM_EXTRA_MC}dnl
 ${_sasl_mc}dnl
 MAILER(\`local')dnl
 MAILER(\`smtp')dnl
+${_smap_mc}dnl
 EOT
     if ! m4 "$_e/private.mc" > "$_e/private.cf" 2> "$SM_DIR/log/m4.log"; then
         diag "sm_setup: m4 failed:" "$(cat "$SM_DIR/log/m4.log")"
         return 1
     fi
-    # m4 warns about promiscuous_relay (expected); anything else is an error
-    if grep -v -e 'promiscuous_relay' -e 'relay\.  Do NOT use it' "$SM_DIR/log/m4.log" | grep -q .; then
+    # m4 warns about promiscuous_relay (expected with the milter recipe
+    # only); anything else is an error
+    _m4_ok='promiscuous_relay|relay\.  Do NOT use it'
+    [ "$SM_RECIPE" = milter ] || _m4_ok='^$'
+    if grep -Ev -e "$_m4_ok" "$SM_DIR/log/m4.log" | grep -q .; then
         diag "sm_setup: m4 complained:" "$(cat "$SM_DIR/log/m4.log")"
         return 1
     fi
     # the fragment must have reached the .cf
-    for _want in "^Xrelaymilter, S=$SM_MILTER, F=T," '^O InputMailFilters=relaymilter$' \
-            '^O Milter.macros.connect=.*{daemon_name}' '^O Milter.macros.envfrom=.*{auth_authen}' \
+    if [ "$SM_RECIPE" = milter ]; then
+        set -- "^Xrelaymilter, S=$SM_MILTER, F=T," '^O InputMailFilters=relaymilter$' \
+            '^O Milter.macros.connect=.*{daemon_name}' '^O Milter.macros.envfrom=.*{auth_authen}'
+    else
+        # the map, the ruleset, and neither the filter nor promiscuous_relay
+        set -- "^Krelaymilter socket .*$SM_SOCKETMAP\$" '^SLocal_check_rcpt' \
+            '^R.*\$(relaymilter rm1^'
+        if grep -q -e '^O InputMailFilters=' -e '^Xrelaymilter' "$_e/private.cf"; then
+            diag "sm_setup: the socketmap recipe's private.cf declares a filter"; return 1
+        fi
+    fi
+    for _want in "$@" \
             ${SM_SASLAUTHD:+"^ESASL_CONF_PATH=$_e/sasl\$" '^O AuthMechanisms=PLAIN LOGIN$'}; do
         grep -q -e "$_want" "$_e/private.cf" || {
             diag "sm_setup: private.cf lacks /$_want/"; return 1; }

@@ -579,6 +579,16 @@ static const struct bad_case bad_cases[] = {
 	{ "auth.saslauthd on every IPv6 address",
 	    "auth = { saslauthd = \"inet6:3660@[::]\"; };\n", 1,
 	    "auth.saslauthd \"inet6:3660@[::]\" is not on a loopback address" },
+	{ "bad sendmail_socketmap", "\nsendmail_socketmap = \"/run/r/smap\";\n",
+	    2, "sendmail_socketmap: \"/run/r/smap\": expected unix:/path" },
+	{ "sendmail_socketmap on every address",
+	    "sendmail_socketmap = \"inet:8897@0.0.0.0\";\n", 1,
+	    "sendmail_socketmap \"inet:8897@0.0.0.0\" is not on a loopback "
+	    "address: every host that reaches it could ask for relay "
+	    "decisions" },
+	{ "sendmail_socketmap on a host name",
+	    "sendmail_socketmap = \"inet6:8897@mx.example.com\";\n", 1,
+	    "is not on a loopback address" },
 	{ "control on inet", "control = \"inet:8896@127.0.0.1\";\n", 1,
 	    "expected unix:/path or local:/path" },
 	{ "relative auth.secret_file",

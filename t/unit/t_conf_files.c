@@ -366,7 +366,8 @@ static const struct warn_case warn_cases[] = {
 	{ "sockets on loopback, unix and localhost",
 	    "socket = \"inet6:8895@[::1]\";\ncontrol = \"unix:/run/r.ctl\";\n"
 	    "auth = { dovecot = \"inet:3659@127.0.0.2\";\n"
-	    "  saslauthd = \"inet:3660@localhost\"; };\n", 0, NULL },
+	    "  saslauthd = \"inet:3660@localhost\"; };\n"
+	    "sendmail_socketmap = \"inet6:8897@[::1]\";\n", 0, NULL },
 	{ "milter socket on every address",
 	    "\nsocket = \"inet:8895@0.0.0.0\";\n", 1,
 	    "warn.conf:2: socket \"inet:8895@0.0.0.0\" is not on a loopback "
@@ -396,6 +397,13 @@ static const struct warn_case warn_cases[] = {
 	    "socket_mode = \"0670\";\n"
 	    "auth = { saslauthd = \"unix:/run/r/mux\"; };\n", 1,
 	    "warn.conf:1: socket_mode \"0670\"" },
+	{ "... a unix socket map",
+	    "socket_mode = \"0660\";\n"
+	    "sendmail_socketmap = \"unix:/run/r/smap\";\n", 1,
+	    "warn.conf:1: socket_mode \"0660\"" },
+	{ "... with socket_group (smmsp for Sendmail)",
+	    "socket_mode = \"0660\";\nsocket_group = \"smmsp\";\n"
+	    "sendmail_socketmap = \"unix:/run/r/smap\";\n", 0, NULL },
 	{ "... inet sockets only (the mode applies to none)",
 	    "socket_mode = \"0660\";\n", 0, NULL },
 	{ "... a service turning it on",
