@@ -32,7 +32,8 @@ enum policy_rule {
 	RULE_OUTSIDE_LAN,
 	RULE_SERIAL,
 	RULE_ERROR,
-	RULE_ROUTING_MISMATCH,	/* a note, never the deciding rule */
+	/* a local domain the MTA relays, whose relaying steps 2-5 refuse */
+	RULE_ROUTING_MISMATCH,
 	RULE_COUNT
 };
 
@@ -62,11 +63,15 @@ struct policy_decision {
 	/*
 	 * 1 when the recipient is local to relaymilter (a local domain or a
 	 * bare <postmaster>) but rcpt_mailer is not a local transport
-	 * (local.transports): it was then judged as relaying, and rule is
-	 * the step that decided (RULE_ROUTING_MISMATCH names the note in
-	 * logs).
+	 * (local.transports): it was then judged as relaying by steps 2 to
+	 * 5, whose verdict and rule are relay_verdict and relay_rule. An
+	 * accept stands (verdict and rule are theirs); a refusal becomes
+	 * POLICY_TEMPFAIL with RULE_ROUTING_MISMATCH. 0: relay_verdict is
+	 * POLICY_ACCEPT and relay_rule RULE_COUNT, meaningless.
 	 */
 	int		 routing_mismatch;
+	enum policy_verdict relay_verdict;
+	enum policy_rule relay_rule;
 };
 
 /*
@@ -77,7 +82,9 @@ struct policy_decision {
  * A recipient in a local domain (or a bare <postmaster>) whose
  * req->rcpt_mailer is known and is neither in c->local_transports nor
  * "error"/"discard" is not accepted as local: it goes on through steps
- * 2-5 with out->routing_mismatch set.
+ * 2-5 with out->routing_mismatch set, and what they refuse is answered
+ * tempfail with RULE_ROUTING_MISMATCH (the mail waits in the sender's
+ * queue until the config and the MTA agree; nothing is relayed).
  */
 void policy_decide(const struct conf *c, const struct relay_policy *rp,
     const struct policy_request *req, struct policy_decision *out);

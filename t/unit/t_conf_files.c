@@ -456,16 +456,17 @@ test_transports(void)
 {
 	struct conf *c = load("", "t.conf");
 
-	tap_ok(c != NULL && c->nlocal_transports == 8 &&
+	tap_ok(c != NULL && c->nlocal_transports == 9 &&
 	    strcmp(c->local_transports[0], "local") == 0 &&
 	    strcmp(c->local_transports[1], "virtual") == 0 &&
 	    strcmp(c->local_transports[2], "lmtp") == 0 &&
-	    strcmp(c->local_transports[3], "dovecot") == 0 &&
-	    strcmp(c->local_transports[7], "cyrusv2") == 0,
+	    strcmp(c->local_transports[3], "relay") == 0 &&
+	    strcmp(c->local_transports[4], "dovecot") == 0 &&
+	    strcmp(c->local_transports[8], "cyrusv2") == 0,
 	    "local.transports defaults to the usual local delivery names");
 	conf_unref(c);
 	c = load("local = { domains = [ \"example.com\" ]; };\n", "t.conf");
-	tap_ok(c != NULL && c->nlocal_transports == 8,
+	tap_ok(c != NULL && c->nlocal_transports == 9,
 	    "... also when local is given without it");
 	conf_unref(c);
 	c = load("local = { transports = [ \"dovecot\", \"*file*\", "
