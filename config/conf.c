@@ -74,6 +74,7 @@ conf_free(struct conf *c)
 	free(c->path);
 	free(c->socket);
 	free(c->socket_group);
+	free(c->postfix_policy);
 	free(c->control);
 	free(c->control_group);
 	free(c->user);

@@ -33,7 +33,7 @@
 #define CONF_DEFAULT_SOCKET	"inet:8895@127.0.0.1"
 /*
  * The socket forms the config takes (sockspec_parse's accept): socket,
- * auth.dovecot and auth.saslauthd take any; control, for local
+ * postfix_policy, auth.dovecot and auth.saslauthd take any; control, for local
  * administrators only, a unix socket (relayctl reads it the same way).
  */
 #define CONF_SOCKETS		(SOCKSPEC_ACCEPT_UNIX | SOCKSPEC_ACCEPT_INET)
@@ -90,6 +90,7 @@ struct conf {
 	char		*socket;
 	int		 socket_mode;	/* -1: not set */
 	char		*socket_group;
+	char		*postfix_policy;	/* policy service, or NULL */
 	char		*control;
 	int		 control_mode;
 	char		*control_group;

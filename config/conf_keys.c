@@ -18,6 +18,8 @@ const struct conf_key conf_keys[] = {
 	/* modes: unset (-1) means 0660, applied where the socket is made */
 	{ "socket_mode", CONF_KEY_MODE, NULL, 0, 0777 },
 	{ "socket_group", CONF_KEY_STRING, NULL, 0, 0 },
+	/* the Postfix policy service; socket_mode and socket_group apply */
+	{ "postfix_policy", CONF_KEY_STRING, NULL, 0, 0 },
 	{ "control", CONF_KEY_STRING, NULL, 0, 0 },
 	{ "control_mode", CONF_KEY_MODE, NULL, 0, 0777 },
 	{ "control_group", CONF_KEY_STRING, NULL, 0, 0 },

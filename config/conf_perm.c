@@ -2,8 +2,9 @@
  * conf_perm: who may reach what the config opens, and who may change the
  * config itself. Whoever can connect to the control socket can open
  * relaying for any address (relayctl pop add), and whoever can connect
- * to an auth socket can try the users' passwords, so those two kinds
- * must be reachable from this host only, and no socket mode may let
+ * to an auth socket can try the users' passwords (and to the Postfix
+ * policy socket can probe the policy), so those kinds must be reachable
+ * from this host only, and no socket mode may let
  * every local user in; the milter socket may sit on a network address,
  * since the MTA may run elsewhere, but that draws a warning. The socket
  * rules run on the finished values, with the loader's positions for the
@@ -38,6 +39,10 @@ static const struct {
 	    "runs on this host" },
 	{ "control", 1, "whoever reaches it could open relaying for any "
 	    "address (relayctl pop add); use a unix socket" },
+	{ "postfix_policy", 1, "every host that reaches it could probe the "
+	    "relaying policy (which clients, senders and users may relay) and "
+	    "hold the daemon's connections; use a unix socket, or 127.0.0.1 "
+	    "or ::1" },
 	{ "auth.dovecot", 1, "every host that reaches it could try the "
 	    "users' passwords; use a unix socket, or 127.0.0.1 or ::1" },
 	{ "auth.saslauthd", 1, "every host that reaches it could try the "
@@ -75,7 +80,8 @@ static const struct {
 	const char	*risk;
 } conf_perm_modes[] = {
 	{ "socket_mode", "socket_group", "they could try the users' "
-	    "passwords on the auth sockets and talk to the milter; use "
+	    "passwords on the auth sockets and talk to the milter and the "
+	    "policy service; use "
 	    "\"0660\" with socket_group (the MTA's group)" },
 	{ "control_mode", "control_group", "they could open relaying for "
 	    "any address (relayctl pop add) and reload the daemon; use "
@@ -101,8 +107,9 @@ conf_perm_mode_check(struct loader *L, const config_setting_t *root)
 		int sock = i == 0;
 		int mode = sock ? c->socket_mode : c->control_mode;
 		const char *group = sock ? c->socket_group : c->control_group;
-		/* socket_mode serves the milter and auth unix sockets. */
+		/* socket_mode serves the milter, policy and auth sockets. */
 		int unix_socket = sock ? conf_perm_unix(c->socket) ||
+		    conf_perm_unix(c->postfix_policy) ||
 		    conf_perm_unix(c->auth_dovecot) ||
 		    conf_perm_unix(c->auth_saslauthd) : c->control != NULL;
 

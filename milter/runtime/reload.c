@@ -23,6 +23,7 @@ static char reload_pending[512];
 /* What was bound at start, to compare with each new file. */
 static struct {
 	char	*socket;
+	char	*postfix_policy;
 	char	*control;
 	char	*user;
 	char	*dovecot;
@@ -43,6 +44,7 @@ reload_init(const char *path, const struct conf *c)
 	reload_file = reload_dup(path);
 	reload_time = time(NULL);
 	reload_start.socket = reload_dup(c->socket);
+	reload_start.postfix_policy = reload_dup(c->postfix_policy);
 	reload_start.control = reload_dup(c->control);
 	reload_start.user = reload_dup(c->user);
 	reload_start.dovecot = reload_dup(c->auth_dovecot);
@@ -99,6 +101,8 @@ reload_compare(const struct conf *c)
 
 	reload_note(buf, sizeof(buf), "socket", reload_start.socket,
 	    c->socket);
+	reload_note(buf, sizeof(buf), "postfix_policy",
+	    reload_start.postfix_policy, c->postfix_policy);
 	reload_note(buf, sizeof(buf), "control", reload_start.control,
 	    c->control);
 	reload_note(buf, sizeof(buf), "user", reload_start.user, c->user);

@@ -366,7 +366,8 @@ static const struct warn_case warn_cases[] = {
 	{ "sockets on loopback, unix and localhost",
 	    "socket = \"inet6:8895@[::1]\";\ncontrol = \"unix:/run/r.ctl\";\n"
 	    "auth = { dovecot = \"inet:3659@127.0.0.2\";\n"
-	    "  saslauthd = \"inet:3660@localhost\"; };\n", 0, NULL },
+	    "  saslauthd = \"inet:3660@localhost\"; };\n"
+	    "postfix_policy = \"inet6:10040@[::1]\";\n", 0, NULL },
 	{ "milter socket on every address",
 	    "\nsocket = \"inet:8895@0.0.0.0\";\n", 1,
 	    "warn.conf:2: socket \"inet:8895@0.0.0.0\" is not on a loopback "
@@ -396,6 +397,14 @@ static const struct warn_case warn_cases[] = {
 	    "socket_mode = \"0670\";\n"
 	    "auth = { saslauthd = \"unix:/run/r/mux\"; };\n", 1,
 	    "warn.conf:1: socket_mode \"0670\"" },
+	{ "... a unix policy socket",
+	    "postfix_policy = \"unix:/run/r/policy\";\n"
+	    "socket_mode = \"0660\";\n", 1,
+	    "warn.conf:2: socket_mode \"0660\" lets the group connect" },
+	{ "... with socket_group",
+	    "postfix_policy = \"unix:/run/r/policy\";\n"
+	    "socket_mode = \"0660\";\nsocket_group = \"postfix\";\n", 0,
+	    NULL },
 	{ "... inet sockets only (the mode applies to none)",
 	    "socket_mode = \"0660\";\n", 0, NULL },
 	{ "... a service turning it on",
