@@ -35,18 +35,11 @@ static int
 authsvc_bind(const char *spec, const struct conf *c, int *fd, char *path,
     char *err, size_t errlen)
 {
-	struct sockspec s;
-
 	if (spec == NULL)
 		return 0;
-	if (sockspec_parse(spec, CONF_SOCKETS, &s, err, errlen) != 0)
-		return -1;
-	*fd = listen_open(&s, c->socket_mode, c->socket_group, err, errlen);
-	if (*fd < 0)
-		return -1;
-	if (s.family == SOCKSPEC_UNIX)
-		snprintf(path, SOCKSPEC_PATH_MAX, "%s", s.path);
-	return 0;
+	*fd = listen_bind(spec, CONF_SOCKETS, c->socket_mode, c->socket_group,
+	    path, err, errlen);
+	return *fd < 0 ? -1 : 0;
 }
 
 int

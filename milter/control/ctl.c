@@ -32,20 +32,12 @@ static time_t ctl_started;
 int
 ctl_open(const struct conf *c, char *err, size_t errlen)
 {
-	struct sockspec s;
-
 	ctl_started = time(NULL);
 	if (c->control == NULL)
 		return 0;
-	if (sockspec_parse(c->control, CONF_CONTROL_SOCKETS, &s, err,
-	    errlen) != 0)
-		return -1;
-	ctl_fd = listen_open(&s, c->control_mode, c->control_group, err,
-	    errlen);
-	if (ctl_fd < 0)
-		return -1;
-	snprintf(ctl_path, sizeof(ctl_path), "%s", s.path);
-	return 0;
+	ctl_fd = listen_bind(c->control, CONF_CONTROL_SOCKETS, c->control_mode,
+	    c->control_group, ctl_path, err, errlen);
+	return ctl_fd < 0 ? -1 : 0;
 }
 
 static void
@@ -67,6 +59,9 @@ ctl_status(FILE *out)
 	fprintf(out, "config_loaded %s\n", when);
 	if (c != NULL) {
 		fprintf(out, "listener.milter %s\n", c->socket);
+		if (c->postfix_policy != NULL)
+			fprintf(out, "listener.postfix_policy %s\n",
+			    c->postfix_policy);
 		if (c->control != NULL)
 			fprintf(out, "listener.control %s\n", c->control);
 		fprintf(out, "services %zu\n", c->nservices);

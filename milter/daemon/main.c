@@ -1,8 +1,8 @@
 /*
  * main: the relaymilter program. It loads the config (or the embedded
  * default), then either checks it (-n), explains a decision (--explain),
- * or binds the milter socket, daemonizes unless -f, drops privileges and
- * serves. SIGUSR1 reloads the config; libmilter owns SIGHUP, SIGTERM and
+ * or binds its sockets (milter, Postfix policy, control, auth),
+ * daemonizes unless -f, drops privileges and serves. SIGUSR1 reloads the config; libmilter owns SIGHUP, SIGTERM and
  * SIGINT as "stop".
  */
 #include "config.h"
@@ -27,6 +27,7 @@
 #include "explain.h"
 #include "log.h"
 #include "mlfi.h"
+#include "policyd.h"
 #include "pop.h"
 #include "reload.h"
 
@@ -183,9 +184,11 @@ main_describe(const struct conf *c)
 		    "embedded default: local domains and localhost are ours, "
 		    "the LAN is loopback, only LAN clients may relay",
 		    CONF_DEFAULT_PATH);
-	log_msg(LOG_INFO, "relaymilter %s starting: config=%s socket=%s "
+	log_msg(LOG_INFO, "relaymilter %s starting: config=%s socket=%s%s%s "
 	    "services=%zu users=%zu%s", PACKAGE_VERSION, c->path, c->socket,
-	    c->nservices, c->nusers, c->dry_run ? " dry_run=yes" : "");
+	    c->postfix_policy ? " postfix_policy=" : "",
+	    c->postfix_policy ? c->postfix_policy : "", c->nservices,
+	    c->nusers, c->dry_run ? " dry_run=yes" : "");
 }
 
 /*
@@ -211,6 +214,7 @@ main_setup(struct conf *c, int foreground, char **pidfile)
 	 */
 	umask(077);
 	if (mlfi_setup(c, err, sizeof(err)) != 0 ||
+	    policyd_open(c, err, sizeof(err)) != 0 ||
 	    ctl_open(c, err, sizeof(err)) != 0 ||
 	    authsvc_open(c, err, sizeof(err)) != 0) {
 		log_msg(LOG_ERR, "%s", err);
@@ -239,7 +243,10 @@ main_setup(struct conf *c, int foreground, char **pidfile)
 	return EX_OK;
 }
 
-/* Start the signal, control, auth and POP threads. Returns an exit code. */
+/*
+ * Start the signal, control, policy, auth and POP threads. Returns an exit
+ * code.
+ */
 static int
 main_threads(struct conf *c)
 {
@@ -266,8 +273,9 @@ main_threads(struct conf *c)
 		return EX_OSERR;
 	}
 	pthread_detach(tid);
-	if (ctl_start() != 0 || authsvc_start() != 0) {
-		log_msg(LOG_ERR, "cannot start the control or auth threads");
+	if (ctl_start() != 0 || policyd_start() != 0 || authsvc_start() != 0) {
+		log_msg(LOG_ERR, "cannot start the control, policy or auth "
+		    "threads");
 		return EX_OSERR;
 	}
 	if (pop_start(c, err, sizeof(err)) != 0) {
@@ -301,6 +309,7 @@ main_serve(struct conf *c, int foreground)
 			log_msg(LOG_ERR, "libmilter stopped with an error");
 	}
 	ctl_close();
+	policyd_close();
 	authsvc_close();
 	pop_stop();
 	if (pidfile != NULL)

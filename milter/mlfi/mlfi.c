@@ -314,18 +314,11 @@ mlfi_error(SMFICTX *ctx, const struct conf *pinned, const char *rcpt,
 	 * falls back to the running config.
 	 */
 	struct conf *cur = pinned == NULL ? conf_current() : NULL;
-	const struct conf *c = pinned != NULL ? pinned : cur;
-	int accept = c != NULL && c->on_error == CONF_ON_ERROR_ACCEPT;
-	char r[300];
+	enum verdict_answer a = verdict_error(pinned != NULL ? pinned : cur,
+	    rcpt, why);
 
 	conf_unref(cur);
-	stats_inc(STATS_ERRORS);
-	stats_decision(accept ? POLICY_ACCEPT : POLICY_TEMPFAIL, RULE_ERROR,
-	    NULL);
-	log_msg(LOG_ERR, "NOQUEUE: %s rcpt=%s rule=error reason=\"%s\"",
-	    accept ? "accept" : "tempfail",
-	    log_clean(rcpt ? rcpt : "", r, sizeof(r)), why);
-	if (accept)
+	if (a == VERDICT_ACCEPT)
 		return SMFIS_CONTINUE;
 	smfi_setreply(ctx, "451", "4.7.1", "Temporary relaying check failure, "
 	    "try again later");

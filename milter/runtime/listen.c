@@ -151,6 +151,22 @@ listen_open(const struct sockspec *s, int mode, const char *group,
 	return listen_inet(s, err, errlen);
 }
 
+int
+listen_bind(const char *spec, unsigned accept, int mode, const char *group,
+    char *path, char *err, size_t errlen)
+{
+	struct sockspec s;
+	int fd;
+
+	path[0] = '\0';
+	if (sockspec_parse(spec, accept, &s, err, errlen) != 0)
+		return -1;
+	fd = listen_open(&s, mode, group, err, errlen);
+	if (fd >= 0 && s.family == SOCKSPEC_UNIX)
+		snprintf(path, SOCKSPEC_PATH_MAX, "%s", s.path);
+	return fd;
+}
+
 static void *
 listen_client_thread(void *arg)
 {

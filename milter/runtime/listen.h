@@ -24,6 +24,15 @@ int listen_open(const struct sockspec *s, int mode, const char *group,
     char *err, size_t errlen);
 
 /*
+ * listen_bind -- listen_open on the socket named spec (parsed by
+ * sockspec_parse, taking the forms of accept), and the path of a unix
+ * socket into path (SOCKSPEC_PATH_MAX bytes; "" for inet), for its
+ * removal at stop. Returns the descriptor, or -1 with a message in err.
+ */
+int listen_bind(const char *spec, unsigned accept, int mode,
+    const char *group, char *path, char *err, size_t errlen);
+
+/*
  * listen_start -- accept clients on fd in a thread of its own, running
  * handler(client_fd, arg) in a detached thread per client, at most
  * max_clients at once (more are closed at once), with send and receive

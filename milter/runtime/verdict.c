@@ -71,6 +71,21 @@ verdict_log_mismatch(const struct verdict_session *vs, const char *rcpt,
 }
 
 enum verdict_answer
+verdict_error(const struct conf *c, const char *rcpt, const char *why)
+{
+	int accept = c != NULL && c->on_error == CONF_ON_ERROR_ACCEPT;
+	char r[300];
+
+	stats_inc(STATS_ERRORS);
+	stats_decision(accept ? POLICY_ACCEPT : POLICY_TEMPFAIL, RULE_ERROR,
+	    NULL);
+	log_msg(LOG_ERR, "NOQUEUE: %s rcpt=%s rule=error reason=\"%s\"",
+	    accept ? "accept" : "tempfail",
+	    log_clean(rcpt ? rcpt : "", r, sizeof(r)), why);
+	return accept ? VERDICT_ACCEPT : VERDICT_TEMPFAIL;
+}
+
+enum verdict_answer
 verdict_decide(const struct conf *c, const struct relay_policy *rp,
     const struct policy_request *req, const struct verdict_session *vs,
     const char *rcpt_raw, struct policy_decision *d)

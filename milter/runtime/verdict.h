@@ -45,4 +45,15 @@ enum verdict_answer verdict_decide(const struct conf *c,
     const struct verdict_session *vs, const char *rcpt_raw,
     struct policy_decision *d);
 
+/*
+ * verdict_error -- a recipient (rcpt, NULL if unknown) that could not be
+ * judged at all, for the reason why (a constant of ours): counted (errors,
+ * and under rule=error) and logged "NOQUEUE: tempfail|accept rcpt=..
+ * rule=error reason=\"..\"" as c's on_error says (c NULL: tempfail).
+ * Returns VERDICT_ACCEPT or VERDICT_TEMPFAIL, what the door must answer.
+ * Thread-safe.
+ */
+enum verdict_answer verdict_error(const struct conf *c, const char *rcpt,
+    const char *why);
+
 #endif
