@@ -34,7 +34,7 @@ set -u
 : "${FUZZ_WORK:=$builddir/t/fuzz/build/work}"
 
 TARGETS="fuzz_addr fuzz_conf fuzz_authproto fuzz_saslauthd fuzz_poplog
-fuzz_ctlproto fuzz_b64"
+fuzz_ctlproto fuzz_b64 fuzz_policyproto"
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 CFLAGS_FUZZ="-g -O1 -fno-omit-frame-pointer -pthread -Wall -Wextra"
 out=$builddir/t/fuzz/build
@@ -120,6 +120,7 @@ options() {
 	fuzz_saslauthd)	echo "-max_len=5200" ;;
 	fuzz_poplog)	echo "-max_len=8300" ;;
 	fuzz_conf)	echo "-max_len=16384" ;;
+	fuzz_policyproto) echo "-max_len=36864" ;;
 	*)		echo "-max_len=4096" ;;
 	esac
 }
