@@ -259,21 +259,41 @@ policy_bracketed(const char *rcpt, char *buf, size_t len)
 	buf[o] = '\0';
 }
 
+const char *
+policy_reply_code(const struct policy_decision *d)
+{
+	return d->verdict == POLICY_REJECT ? "550 5.7.1" :
+	    d->verdict == POLICY_TEMPFAIL ? "451 4.7.1" : "";
+}
+
+char *
+policy_reply_reason(const struct policy_decision *d, char *buf, size_t len)
+{
+	if (d->verdict == POLICY_REJECT)
+		snprintf(buf, len, "Relaying denied: %s",
+		    d->reason ? d->reason : "not allowed");
+	else if (d->verdict == POLICY_TEMPFAIL)
+		snprintf(buf, len, "%s", d->reason ? d->reason :
+		    "try again later");
+	else if (len > 0)
+		buf[0] = '\0';
+	return buf;
+}
+
 char *
 policy_reply_text(const struct policy_decision *d, const char *rcpt,
     char *buf, size_t len)
 {
-	char b[300];
+	char b[300], why[200];
 
 	policy_bracketed(rcpt, b, sizeof(b));
-	if (d->verdict == POLICY_REJECT)
-		snprintf(buf, len, "%s: Relaying denied: %s", b,
-		    d->reason ? d->reason : "not allowed");
-	else if (d->verdict == POLICY_TEMPFAIL)
-		snprintf(buf, len, "%s: %s", b,
-		    d->reason ? d->reason : "try again later");
-	else if (len > 0)
-		buf[0] = '\0';
+	if (d->verdict == POLICY_ACCEPT) {
+		if (len > 0)
+			buf[0] = '\0';
+		return buf;
+	}
+	snprintf(buf, len, "%s: %s", b, policy_reply_reason(d, why,
+	    sizeof(why)));
 	return buf;
 }
 
@@ -284,11 +304,11 @@ policy_reply(const struct policy_decision *d, const char *rcpt, char *buf,
 	char text[400];
 
 	policy_reply_text(d, rcpt, text, sizeof(text));
-	if (d->verdict == POLICY_REJECT)
-		snprintf(buf, len, "550 5.7.1 %s", text);
-	else if (d->verdict == POLICY_TEMPFAIL)
-		snprintf(buf, len, "451 4.7.1 %s", text);
-	else if (len > 0)
-		buf[0] = '\0';
+	if (d->verdict == POLICY_ACCEPT) {
+		if (len > 0)
+			buf[0] = '\0';
+		return buf;
+	}
+	snprintf(buf, len, "%s %s", policy_reply_code(d), text);
 	return buf;
 }

@@ -104,6 +104,21 @@ char *policy_reply(const struct policy_decision *d, const char *rcpt,
     char *buf, size_t len);
 
 /*
+ * policy_reply_code -- the status of a refusal's reply: "550 5.7.1" for a
+ * reject, "451 4.7.1" for a tempfail, "" for an accept. Pure.
+ */
+const char *policy_reply_code(const struct policy_decision *d);
+
+/*
+ * policy_reply_reason -- why, without the recipient: "Relaying denied:
+ * ..." for a reject, the reason of a tempfail, "" for an accept (for an
+ * MTA that names the recipient itself, as Postfix does with a policy
+ * service's answer). Writes it into buf (len bytes) and returns buf. Pure.
+ */
+char *policy_reply_reason(const struct policy_decision *d, char *buf,
+    size_t len);
+
+/*
  * policy_reply_text -- the text part of that reply, after the status
  * codes ("<rcpt>: Relaying denied: ..."), as libmilter's smfi_setreply
  * wants it. Returns buf.

@@ -128,7 +128,7 @@ policyd_decide(const struct conf *c, const struct policyproto_req *r,
 	vs.auth_user = user;
 	vs.stats_slot = stats_service_slot(ctx);
 	policyproto_action(&d, verdict_decide(c, conf_service(c, ctx[0] ?
-	    ctx : NULL), &req, &vs, rcpt, &d), rcpt, action, len);
+	    ctx : NULL), &req, &vs, rcpt, &d), action, len);
 }
 
 size_t

@@ -212,8 +212,10 @@ policyproto_parse(char *buf, size_t len, struct policyproto_scan *sc,
 
 char *
 policyproto_action(const struct policy_decision *d, enum verdict_answer a,
-    const char *rcpt, char *buf, size_t len)
+    char *buf, size_t len)
 {
+	char why[200];
+
 	if (len == 0)
 		return buf;
 	switch (a) {
@@ -230,7 +232,12 @@ policyproto_action(const struct policy_decision *d, enum verdict_answer a,
 		break;
 	case VERDICT_REJECT:
 	case VERDICT_TEMPFAIL:
-		policy_reply(d, rcpt, buf, len);
+		/*
+		 * Postfix puts "<rcpt>: Recipient address rejected: " before
+		 * the text itself, so the text does not name it again.
+		 */
+		snprintf(buf, len, "%s %s", policy_reply_code(d),
+		    policy_reply_reason(d, why, sizeof(why)));
 		break;
 	}
 	return buf;

@@ -84,16 +84,17 @@ const char *policyproto_attr_name(enum policyproto_attr a);
 
 /*
  * policyproto_action -- what to tell Postfix for a recipient that
- * verdict_decide answered a about (d is its decision, rcpt the recipient
- * as Postfix sent it): "DUNNO" for a local recipient (rule local: Postfix's
- * own reject_unauth_destination still judges it) and for a refusal let
- * through by dry_run; "OK" for every other accept (relaying granted);
- * "550 5.7.1 <rcpt>: Relaying denied: ..." for a reject; "451 4.7.1
- * <rcpt>: ..." for a tempfail. Writes it into buf (len bytes) and
- * returns buf. Pure.
+ * verdict_decide answered a about (d is its decision): "DUNNO" for a
+ * local recipient (rule local: Postfix's own reject_unauth_destination
+ * still judges it) and for a refusal let through by dry_run; "OK" for
+ * every other accept (relaying granted); "550 5.7.1 Relaying denied: ..."
+ * for a reject; "451 4.7.1 ..." for a tempfail (the milter's reply
+ * without the recipient, which Postfix names itself: "<rcpt>: Recipient
+ * address rejected: Relaying denied: ..."). Writes it into buf (len
+ * bytes) and returns buf. Pure.
  */
 char *policyproto_action(const struct policy_decision *d,
-    enum verdict_answer a, const char *rcpt, char *buf, size_t len);
+    enum verdict_answer a, char *buf, size_t len);
 
 /*
  * policyproto_reply -- the answer for action: "action=ACTION\n\n" in buf

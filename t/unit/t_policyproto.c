@@ -368,42 +368,31 @@ struct action_case {
 	enum policy_rule rule;
 	const char	*reason;
 	enum verdict_answer a;
-	const char	*rcpt;
 	const char	*want;
 };
 
 static const struct action_case actions[] = {
-	{ POLICY_ACCEPT, RULE_LOCAL, NULL, VERDICT_ACCEPT, "u@example.com",
-	    "DUNNO" },
-	{ POLICY_ACCEPT, RULE_SERIAL, NULL, VERDICT_ACCEPT, "u@remote.test",
-	    "OK" },
-	{ POLICY_ACCEPT, RULE_AUTH, NULL, VERDICT_ACCEPT, "u@remote.test",
-	    "OK" },
-	{ POLICY_ACCEPT, RULE_ALWAYS_ALLOW_FROM, NULL, VERDICT_ACCEPT,
-	    "u@remote.test", "OK" },
-	{ POLICY_ACCEPT, RULE_ALWAYS_ALLOW_TO, NULL, VERDICT_ACCEPT,
-	    "u@remote.test", "OK" },
-	{ POLICY_ACCEPT, RULE_POP_BEFORE_SMTP, NULL, VERDICT_ACCEPT,
-	    "u@remote.test", "OK" },
+	{ POLICY_ACCEPT, RULE_LOCAL, NULL, VERDICT_ACCEPT, "DUNNO" },
+	{ POLICY_ACCEPT, RULE_SERIAL, NULL, VERDICT_ACCEPT, "OK" },
+	{ POLICY_ACCEPT, RULE_AUTH, NULL, VERDICT_ACCEPT, "OK" },
+	{ POLICY_ACCEPT, RULE_ALWAYS_ALLOW_FROM, NULL, VERDICT_ACCEPT, "OK" },
+	{ POLICY_ACCEPT, RULE_ALWAYS_ALLOW_TO, NULL, VERDICT_ACCEPT, "OK" },
+	{ POLICY_ACCEPT, RULE_POP_BEFORE_SMTP, NULL, VERDICT_ACCEPT, "OK" },
 	{ POLICY_REJECT, RULE_OUTSIDE_LAN, "client is not on the local network",
-	    VERDICT_REJECT, "u@remote.test", "550 5.7.1 <u@remote.test>: "
-	    "Relaying denied: client is not on the local network" },
+	    VERDICT_REJECT, "550 5.7.1 Relaying denied: client is not on the "
+	    "local network" },
 	{ POLICY_REJECT, RULE_NO_RELAY_PRIVILEGE, "user may not relay",
-	    VERDICT_REJECT, "<u@remote.test>", "550 5.7.1 <u@remote.test>: "
-	    "Relaying denied: user may not relay" },
+	    VERDICT_REJECT, "550 5.7.1 Relaying denied: user may not relay" },
 	{ POLICY_TEMPFAIL, RULE_POP_STORE_UNAVAILABLE, "POP-before-SMTP store "
-	    "unavailable, try again later", VERDICT_TEMPFAIL, "u@remote.test",
-	    "451 4.7.1 <u@remote.test>: POP-before-SMTP store unavailable, try "
-	    "again later" },
+	    "unavailable, try again later", VERDICT_TEMPFAIL, "451 4.7.1 "
+	    "POP-before-SMTP store unavailable, try again later" },
+	{ POLICY_TEMPFAIL, RULE_ROUTING_MISMATCH, NULL, VERDICT_TEMPFAIL,
+	    "451 4.7.1 try again later" },
 	/* dry_run: the refusal is let through, and left to Postfix */
 	{ POLICY_REJECT, RULE_OUTSIDE_LAN, "client is not on the local network",
-	    VERDICT_ACCEPT, "u@remote.test", "DUNNO" },
+	    VERDICT_ACCEPT, "DUNNO" },
 	{ POLICY_TEMPFAIL, RULE_POP_STORE_UNAVAILABLE, "x", VERDICT_ACCEPT,
-	    "u@remote.test", "DUNNO" },
-	/* a hostile recipient stays one line */
-	{ POLICY_REJECT, RULE_OUTSIDE_LAN, "client is not on the local network",
-	    VERDICT_REJECT, "u\r\naction=OK@x", "550 5.7.1 <u??action=OK@x>: "
-	    "Relaying denied: client is not on the local network" },
+	    "DUNNO" },
 };
 
 static void
@@ -423,8 +412,15 @@ test_actions(void)
 		snprintf(what, sizeof(what), "action %zu: %s %s answered %d: %s",
 		    i + 1, policy_verdict_name(t->v), policy_rule_name(t->rule),
 		    (int)t->a, t->want);
-		tap_is_str(policyproto_action(&d, t->a, t->rcpt, buf,
-		    sizeof(buf)), t->want, what);
+		tap_is_str(policyproto_action(&d, t->a, buf, sizeof(buf)),
+		    t->want, what);
+	}
+	{
+		struct policy_decision d = { POLICY_REJECT, RULE_OUTSIDE_LAN,
+		    "x", 0, POLICY_ACCEPT, RULE_COUNT };
+
+		tap_is_str(policyproto_action(&d, VERDICT_REJECT, buf, 12),
+		    "550 5.7.1 R", "action: cut to its buffer");
 	}
 }
 
