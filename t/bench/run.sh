@@ -1,8 +1,9 @@
 #!/bin/sh
 # run.sh: every benchmark of relaymilter, one after the other, in one run
 # (make bench): the decision engine, memory per session, reload under
-# load, Postfix throughput with and without milters, the POP store, and
-# SMTP AUTH against Dovecot's. Results go to stdout as "name value" lines and to
+# load, the Postfix policy service's round trip, Postfix throughput with
+# and without milters and the policy service, the POP store, and SMTP AUTH
+# against Dovecot's. Results go to stdout as "name value" lines and to
 # t/bench/out/results.txt in the build tree.
 set -u
 : "${top_srcdir:=.}" "${top_builddir:=.}"
@@ -56,6 +57,23 @@ cat "$T/load.out"
 sort -n "$T/reload.ms" | awk '{ a[NR] = $1 } END {
 	printf "reloads %d\nreload_ms_min %s\nreload_ms_median %s\nreload_ms_max %s\n",
 	    NR, a[1], a[int((NR + 1) / 2)], a[NR] }'
+
+echo "## Postfix policy service: one request's round trip (100k requests, one unix connection)"
+cat > "$T/policy.conf" <<CONF
+socket = "unix:$T/policy-milter.sock";
+postfix_policy = "unix:$T/policy.sock";
+local = { domains = [ "example.com" ]; lan = [ "127.0.0.0/8" ]; };
+services = ( { daemon_name = "submission"; smtp_auth = true; } );
+users = ( { name = "alice"; password = "{PLAIN}bench"; relay = true; } );
+CONF
+chmod 600 "$T/policy.conf"
+# the decision log is written, to a file, as in production
+"$RM" -c "$T/policy.conf" -f 2> "$T/policy.log" &
+p=$!; pids="$pids $p"
+i=0
+while [ ! -S "$T/policy.sock" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+"$B/policybench" "unix:$T/policy.sock" 100000
+kill "$p"
 
 echo "## MTA throughput (Postfix + smtp-source)"
 sh "$top_srcdir/t/bench/mta.sh"
