@@ -77,6 +77,7 @@ conf_free(struct conf *c)
 	free(c->path);
 	free(c->socket);
 	free(c->socket_group);
+	free(c->postfix_policy);
 	free(c->sendmail_socketmap);
 	free(c->control);
 	free(c->control_group);

@@ -12,9 +12,8 @@
  * conf_unref(). A request is a milter connection (pinned at connect, for
  * all its transactions and its error replies), one AUTH exchange of the
  * Dovecot protocol (from AUTH to OK/FAIL), one saslauthd request, one
- * Sendmail socket map lookup, one policy or control command, one line of
- * a POP log. Listeners, log feeds
- * and stores are set up from the start-up config and change only on a
+ * Postfix policy request, one Sendmail socket map lookup, one policy or
+ * control command, one line of a POP log. Listeners, log feeds and stores are set up from the start-up config and change only on a
  * restart (a reload reports them). Lock order: reload's lock, then
  * conf.c's; no other lock is held while either is taken, and no lock is
  * held across a network call or a failure delay.
@@ -35,8 +34,9 @@
 #define CONF_DEFAULT_SOCKET	"inet:8895@127.0.0.1"
 /*
  * The socket forms the config takes (sockspec_parse's accept): socket,
- * sendmail_socketmap, auth.dovecot and auth.saslauthd take any; control, for local
- * administrators only, a unix socket (relayctl reads it the same way).
+ * postfix_policy, sendmail_socketmap, auth.dovecot and auth.saslauthd
+ * take any; control, for local administrators only, a unix socket
+ * (relayctl reads it the same way).
  */
 #define CONF_SOCKETS		(SOCKSPEC_ACCEPT_UNIX | SOCKSPEC_ACCEPT_INET)
 #define CONF_CONTROL_SOCKETS	SOCKSPEC_ACCEPT_UNIX
@@ -98,6 +98,7 @@ struct conf {
 	char		*socket;
 	int		 socket_mode;	/* -1: not set */
 	char		*socket_group;
+	char		*postfix_policy;	/* Postfix policy door, or NULL */
 	char		*sendmail_socketmap;	/* Sendmail socket map door */
 	char		*control;
 	int		 control_mode;

@@ -18,6 +18,9 @@ const struct conf_key conf_keys[] = {
 	/* modes: unset (-1) means 0660, applied where the socket is made */
 	{ "socket_mode", CONF_KEY_MODE, NULL, 0, 0777 },
 	{ "socket_group", CONF_KEY_STRING, NULL, 0, 0 },
+	/* the front doors beside the milter (the Postfix policy service,
+	 * the Sendmail socket map); socket_mode and socket_group apply */
+	{ "postfix_policy", CONF_KEY_STRING, NULL, 0, 0 },
 	{ "sendmail_socketmap", CONF_KEY_STRING, NULL, 0, 0 },
 	{ "control", CONF_KEY_STRING, NULL, 0, 0 },
 	{ "control_mode", CONF_KEY_MODE, NULL, 0, 0777 },
@@ -38,12 +41,13 @@ const struct conf_key conf_keys[] = {
 	{ "local.lan", CONF_KEY_LIST, NULL, 0, 0 },
 	/*
 	 * The MTA's names for delivery on this server: Postfix's local,
-	 * virtual and LMTP transports and the usual pipe transports to
-	 * Dovecot, maildrop and Cyrus; Sendmail's local, procmail and
-	 * cyrusv2 mailers.
+	 * virtual and LMTP transports, its relay transport (relay_domains:
+	 * domains Postfix itself takes in from anyone, so never a relay it
+	 * opens) and the usual pipe transports to Dovecot, maildrop and
+	 * Cyrus; Sendmail's local, procmail and cyrusv2 mailers.
 	 */
-	{ "local.transports", CONF_KEY_LIST, "local virtual lmtp dovecot "
-	    "maildrop cyrus procmail cyrusv2", 0, 0 },
+	{ "local.transports", CONF_KEY_LIST, "local virtual lmtp relay "
+	    "dovecot maildrop cyrus procmail cyrusv2", 0, 0 },
 	/* relay */
 	{ "relay.smtp_auth", CONF_KEY_BOOL, "false", 0, 0 },
 	{ "relay.pop_before_smtp", CONF_KEY_BOOL, "false", 0, 0 },

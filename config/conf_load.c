@@ -649,6 +649,8 @@ conf_load_top(struct loader *L, const config_setting_t *root)
 	    conf_load_item_socket(L, root, "socket", CONF_SOCKETS, &c->socket) < 0 ||
 	    conf_read_mode(L, root, "socket_mode", &c->socket_mode) < 0 ||
 	    conf_read_str(L, root, "socket_group", &c->socket_group) < 0 ||
+	    conf_load_item_socket(L, root, "postfix_policy", CONF_SOCKETS,
+	    &c->postfix_policy) < 0 ||
 	    conf_load_item_socket(L, root, "sendmail_socketmap", CONF_SOCKETS,
 	    &c->sendmail_socketmap) < 0 ||
 	    conf_load_item_socket(L, root, "control", CONF_CONTROL_SOCKETS,

@@ -3,12 +3,13 @@
  * config itself. Whoever can connect to the control socket can open
  * relaying for any address (relayctl pop add), whoever can connect to
  * an auth socket can try the users' passwords, and whoever can connect
- * to the Sendmail socket map can ask for decisions and write decision
+ * to a front door (the Postfix policy service, the Sendmail socket map)
+ * can probe the relaying policy, ask for decisions and write decision
  * lines to the log, so those kinds must be reachable from this host
  * only, and no socket mode may let every local user in; the milter
  * socket may sit on a network address, since the MTA may run elsewhere,
- * but that draws a warning (the socket map's Sendmail runs beside
- * relaymilter: it has no such need). The socket
+ * but that draws a warning (a door's MTA runs beside relaymilter: it has
+ * no such need). The socket
  * rules run on the finished values, with the loader's positions for the
  * messages. Whoever can write the file, an @include, or the folder that
  * holds one sets the policy at the next reload: a file every local user
@@ -41,6 +42,10 @@ static const struct {
 	    "runs on this host" },
 	{ "control", 1, "whoever reaches it could open relaying for any "
 	    "address (relayctl pop add); use a unix socket" },
+	{ "postfix_policy", 1, "every host that reaches it could probe the "
+	    "relaying policy (which clients, senders and users may relay) and "
+	    "hold the daemon's connections; use a unix socket, or 127.0.0.1 "
+	    "or ::1" },
 	{ "auth.dovecot", 1, "every host that reaches it could try the "
 	    "users' passwords; use a unix socket, or 127.0.0.1 or ::1" },
 	{ "auth.saslauthd", 1, "every host that reaches it could try the "
@@ -82,7 +87,7 @@ static const struct {
 } conf_perm_modes[] = {
 	{ "socket_mode", "socket_group", "they could try the users' "
 	    "passwords on the auth sockets and talk to the milter and the "
-	    "socket map; use "
+	    "front doors (policy service, socket map); use "
 	    "\"0660\" with socket_group (the MTA's group)" },
 	{ "control_mode", "control_group", "they could open relaying for "
 	    "any address (relayctl pop add) and reload the daemon; use "
@@ -108,8 +113,12 @@ conf_perm_mode_check(struct loader *L, const config_setting_t *root)
 		int sock = i == 0;
 		int mode = sock ? c->socket_mode : c->control_mode;
 		const char *group = sock ? c->socket_group : c->control_group;
-		/* socket_mode serves the milter, map and auth unix sockets. */
+		/*
+		 * socket_mode serves the milter, the doors' and the auth
+		 * unix sockets.
+		 */
 		int unix_socket = sock ? conf_perm_unix(c->socket) ||
+		    conf_perm_unix(c->postfix_policy) ||
 		    conf_perm_unix(c->sendmail_socketmap) ||
 		    conf_perm_unix(c->auth_dovecot) ||
 		    conf_perm_unix(c->auth_saslauthd) : c->control != NULL;

@@ -59,6 +59,9 @@ ctl_status(FILE *out)
 	fprintf(out, "config_loaded %s\n", when);
 	if (c != NULL) {
 		fprintf(out, "listener.milter %s\n", c->socket);
+		if (c->postfix_policy != NULL)
+			fprintf(out, "listener.postfix_policy %s\n",
+			    c->postfix_policy);
 		if (c->control != NULL)
 			fprintf(out, "listener.control %s\n", c->control);
 		fprintf(out, "services %zu\n", c->nservices);

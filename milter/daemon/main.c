@@ -1,10 +1,10 @@
 /*
  * main: the relaymilter program. It loads the config (or the embedded
  * default), then either checks it (-n), explains a decision (--explain),
- * or binds the milter socket (and the control, auth and Sendmail socket
- * map sockets it names), daemonizes unless -f, drops privileges and
- * serves. SIGUSR1 reloads the config; libmilter owns SIGHUP, SIGTERM and
- * SIGINT as "stop".
+ * or binds the milter socket (and the Postfix policy, Sendmail socket
+ * map, control and auth sockets it names), daemonizes unless -f, drops
+ * privileges and serves. SIGUSR1 reloads the config; libmilter owns
+ * SIGHUP, SIGTERM and SIGINT as "stop".
  */
 #include "config.h"
 
@@ -28,6 +28,7 @@
 #include "explain.h"
 #include "log.h"
 #include "mlfi.h"
+#include "policyd.h"
 #include "pop.h"
 #include "reload.h"
 #include "socketmap.h"
@@ -185,8 +186,10 @@ main_describe(const struct conf *c)
 		    "embedded default: local domains and localhost are ours, "
 		    "the LAN is loopback, only LAN clients may relay",
 		    CONF_DEFAULT_PATH);
-	log_msg(LOG_INFO, "relaymilter %s starting: config=%s socket=%s%s%s "
-	    "services=%zu users=%zu%s", PACKAGE_VERSION, c->path, c->socket,
+	log_msg(LOG_INFO, "relaymilter %s starting: config=%s "
+	    "socket=%s%s%s%s%s services=%zu users=%zu%s", PACKAGE_VERSION, c->path, c->socket,
+	    c->postfix_policy ? " postfix_policy=" : "",
+	    c->postfix_policy ? c->postfix_policy : "",
 	    c->sendmail_socketmap ? " sendmail_socketmap=" : "",
 	    c->sendmail_socketmap ? c->sendmail_socketmap : "",
 	    c->nservices, c->nusers, c->dry_run ? " dry_run=yes" : "");
@@ -217,6 +220,7 @@ main_setup(struct conf *c, int foreground, char **pidfile)
 	if (mlfi_setup(c, err, sizeof(err)) != 0 ||
 	    ctl_open(c, err, sizeof(err)) != 0 ||
 	    authsvc_open(c, err, sizeof(err)) != 0 ||
+	    policyd_open(c, err, sizeof(err)) != 0 ||
 	    socketmap_open(c, err, sizeof(err)) != 0) {
 		log_msg(LOG_ERR, "%s", err);
 		return EX_UNAVAILABLE;
@@ -246,8 +250,8 @@ main_setup(struct conf *c, int foreground, char **pidfile)
 }
 
 /*
- * Start the signal, control, auth, socket map and POP threads. Returns an
- * exit code.
+ * Start the signal, control, auth, policy service, socket map and POP
+ * threads. Returns an exit code.
  */
 static int
 main_threads(struct conf *c)
@@ -277,9 +281,9 @@ main_threads(struct conf *c)
 	pthread_detach(tid);
 	/* After the switch: the secret file is read as that user. */
 	if (ctl_start() != 0 || authsvc_start(c) != 0 ||
-	    socketmap_start() != 0) {
-		log_msg(LOG_ERR, "cannot start the control, auth or socket map "
-		    "threads");
+	    policyd_start() != 0 || socketmap_start() != 0) {
+		log_msg(LOG_ERR, "cannot start the control, auth, policy "
+		    "service or socket map threads");
 		return EX_OSERR;
 	}
 	if (pop_start(c, err, sizeof(err)) != 0) {
@@ -314,6 +318,7 @@ main_serve(struct conf *c, int foreground)
 	}
 	ctl_close();
 	authsvc_close();
+	policyd_close();
 	socketmap_close();
 	pop_stop();
 	if (pidfile != NULL)

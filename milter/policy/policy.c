@@ -158,32 +158,16 @@ policy_auth_or_pop(const struct conf *c, const struct relay_policy *rp,
 		    "check your mail (POP3) first");
 }
 
-void
-policy_decide(const struct conf *c, const struct relay_policy *rp,
+/* Steps 2 to 5 of the procedure: the recipient is relayed. */
+static void
+policy_relaying(const struct conf *c, const struct relay_policy *rp,
     const struct policy_request *req, struct policy_decision *out)
 {
-	const struct addr *rcpt = req->rcpt;
-
-	out->routing_mismatch = 0;
-	/*
-	 * A bare <postmaster> is ours like a local domain, and like one it
-	 * is local only where the MTA delivers it here: an MTA that
-	 * qualifies or aliases it to somewhere it relays would otherwise
-	 * relay for anyone on relaymilter's word.
-	 */
-	if (rcpt->kind == ADDR_POSTMASTER || policy_local_domain(c, rcpt)) {
-		if (!policy_routing_mismatch(c, req->rcpt_mailer)) {
-			policy_set(out, POLICY_ACCEPT, RULE_LOCAL, NULL);
-			return;
-		}
-		/* Judged as the relaying it is: steps 2 to 5. */
-		out->routing_mismatch = 1;
-	}
 	if (policy_client_allowed(rp, req)) {
 		policy_set(out, POLICY_ACCEPT, RULE_ALWAYS_ALLOW_FROM, NULL);
 		return;
 	}
-	if (policy_rcpt_allowed(rp, rcpt)) {
+	if (policy_rcpt_allowed(rp, req->rcpt)) {
 		policy_set(out, POLICY_ACCEPT, RULE_ALWAYS_ALLOW_TO, NULL);
 		return;
 	}
@@ -205,6 +189,47 @@ policy_decide(const struct conf *c, const struct relay_policy *rp,
 		return;
 	}
 	policy_set(out, POLICY_ACCEPT, RULE_SERIAL, NULL);
+}
+
+void
+policy_decide(const struct conf *c, const struct relay_policy *rp,
+    const struct policy_request *req, struct policy_decision *out)
+{
+	const struct addr *rcpt = req->rcpt;
+
+	out->routing_mismatch = 0;
+	out->relay_verdict = POLICY_ACCEPT;
+	out->relay_rule = RULE_COUNT;
+	/*
+	 * A bare <postmaster> is ours like a local domain, and like one it
+	 * is local only where the MTA delivers it here: an MTA that
+	 * qualifies or aliases it to somewhere it relays would otherwise
+	 * relay for anyone on relaymilter's word.
+	 */
+	if (rcpt->kind == ADDR_POSTMASTER || policy_local_domain(c, rcpt)) {
+		if (!policy_routing_mismatch(c, req->rcpt_mailer)) {
+			policy_set(out, POLICY_ACCEPT, RULE_LOCAL, NULL);
+			return;
+		}
+		/* Judged as the relaying it is: steps 2 to 5. */
+		out->routing_mismatch = 1;
+	}
+	policy_relaying(c, rp, req, out);
+	if (!out->routing_mismatch)
+		return;
+	out->relay_verdict = out->verdict;
+	out->relay_rule = out->rule;
+	/*
+	 * Whoever may relay still gets through; anyone else is told to come
+	 * back later, not refused for good: the sender was most likely
+	 * writing to one of our own domains, and its mail should wait in
+	 * its queue while local.domains and the MTA's routing are made to
+	 * agree, instead of bouncing. No relay opens either way.
+	 */
+	if (out->verdict != POLICY_ACCEPT)
+		policy_set(out, POLICY_TEMPFAIL, RULE_ROUTING_MISMATCH,
+		    "mail routing for this domain is misconfigured here, try "
+		    "again later");
 }
 
 /* The recipient between angle brackets, clipped for the reply line. */
@@ -232,6 +257,13 @@ policy_bracketed(const char *rcpt, char *buf, size_t len)
 	}
 	buf[o++] = '>';
 	buf[o] = '\0';
+}
+
+const char *
+policy_reply_code(const struct policy_decision *d)
+{
+	return d->verdict == POLICY_REJECT ? "550 5.7.1" :
+	    d->verdict == POLICY_TEMPFAIL ? "451 4.7.1" : "";
 }
 
 char *
@@ -270,11 +302,11 @@ policy_reply(const struct policy_decision *d, const char *rcpt, char *buf,
 	char text[400];
 
 	policy_reply_text(d, rcpt, text, sizeof(text));
-	if (d->verdict == POLICY_REJECT)
-		snprintf(buf, len, "550 5.7.1 %s", text);
-	else if (d->verdict == POLICY_TEMPFAIL)
-		snprintf(buf, len, "451 4.7.1 %s", text);
-	else if (len > 0)
-		buf[0] = '\0';
+	if (d->verdict == POLICY_ACCEPT) {
+		if (len > 0)
+			buf[0] = '\0';
+		return buf;
+	}
+	snprintf(buf, len, "%s %s", policy_reply_code(d), text);
 	return buf;
 }

@@ -32,7 +32,8 @@ enum policy_rule {
 	RULE_OUTSIDE_LAN,
 	RULE_SERIAL,
 	RULE_ERROR,
-	RULE_ROUTING_MISMATCH,	/* a note, never the deciding rule */
+	/* a local domain the MTA relays, whose relaying steps 2-5 refuse */
+	RULE_ROUTING_MISMATCH,
 	RULE_COUNT
 };
 
@@ -62,11 +63,15 @@ struct policy_decision {
 	/*
 	 * 1 when the recipient is local to relaymilter (a local domain or a
 	 * bare <postmaster>) but rcpt_mailer is not a local transport
-	 * (local.transports): it was then judged as relaying, and rule is
-	 * the step that decided (RULE_ROUTING_MISMATCH names the note in
-	 * logs).
+	 * (local.transports): it was then judged as relaying by steps 2 to
+	 * 5, whose verdict and rule are relay_verdict and relay_rule. An
+	 * accept stands (verdict and rule are theirs); a refusal becomes
+	 * POLICY_TEMPFAIL with RULE_ROUTING_MISMATCH. 0: relay_verdict is
+	 * POLICY_ACCEPT and relay_rule RULE_COUNT, meaningless.
 	 */
 	int		 routing_mismatch;
+	enum policy_verdict relay_verdict;
+	enum policy_rule relay_rule;
 };
 
 /*
@@ -77,7 +82,9 @@ struct policy_decision {
  * A recipient in a local domain (or a bare <postmaster>) whose
  * req->rcpt_mailer is known and is neither in c->local_transports nor
  * "error"/"discard" is not accepted as local: it goes on through steps
- * 2-5 with out->routing_mismatch set.
+ * 2-5 with out->routing_mismatch set, and what they refuse is answered
+ * tempfail with RULE_ROUTING_MISMATCH (the mail waits in the sender's
+ * queue until the config and the MTA agree; nothing is relayed).
  */
 void policy_decide(const struct conf *c, const struct relay_policy *rp,
     const struct policy_request *req, struct policy_decision *out);
@@ -97,10 +104,17 @@ char *policy_reply(const struct policy_decision *d, const char *rcpt,
     char *buf, size_t len);
 
 /*
+ * policy_reply_code -- the status of a refusal's reply: "550 5.7.1" for a
+ * reject, "451 4.7.1" for a tempfail, "" for an accept. Pure.
+ */
+const char *policy_reply_code(const struct policy_decision *d);
+
+/*
  * policy_reason_text -- why the recipient was refused, as the reply
  * says it after the recipient ("Relaying denied: ..." or the tempfail's
  * reason): static text only, never a byte from the client. Returns buf
- * ("" for accept).
+ * ("" for accept). For a door whose MTA names the recipient itself (the
+ * socket map's Sendmail, the policy service's Postfix).
  */
 char *policy_reason_text(const struct policy_decision *d, char *buf,
     size_t len);

@@ -23,6 +23,7 @@ static char reload_pending[512];
 /* What was bound at start, to compare with each new file. */
 static struct {
 	char	*socket;
+	char	*postfix_policy;
 	char	*socketmap;
 	char	*control;
 	char	*user;
@@ -45,6 +46,7 @@ reload_init(const char *path, const struct conf *c)
 	reload_file = reload_dup(path);
 	reload_time = time(NULL);
 	reload_start.socket = reload_dup(c->socket);
+	reload_start.postfix_policy = reload_dup(c->postfix_policy);
 	reload_start.socketmap = reload_dup(c->sendmail_socketmap);
 	reload_start.control = reload_dup(c->control);
 	reload_start.user = reload_dup(c->user);
@@ -103,6 +105,8 @@ reload_compare(const struct conf *c)
 
 	reload_note(buf, sizeof(buf), "socket", reload_start.socket,
 	    c->socket);
+	reload_note(buf, sizeof(buf), "postfix_policy",
+	    reload_start.postfix_policy, c->postfix_policy);
 	reload_note(buf, sizeof(buf), "sendmail_socketmap",
 	    reload_start.socketmap, c->sendmail_socketmap);
 	reload_note(buf, sizeof(buf), "control", reload_start.control,

@@ -41,6 +41,8 @@ static const char *const stats_fixed_names[STATS_FIXED_COUNT] = {
 	[STATS_ERRORS] = "errors",
 	[STATS_DRY_RUN_REJECTS] = "dry_run.would_refuse",
 	[STATS_ROUTING_MISMATCH] = "routing.mismatch",
+	[STATS_POLICY_REQUESTS] = "policy.requests",
+	[STATS_POLICY_MALFORMED] = "policy.malformed",
 };
 
 static struct stats_shard *

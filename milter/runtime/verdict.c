@@ -42,13 +42,16 @@ verdict_log(const struct verdict_session *vs, const char *what,
 
 /*
  * A local domain the MTA relays: logged as a warning of its own, before
- * the decision line (which names the step that decided).
+ * the decision line. It says what the relaying steps said, and when they
+ * refused, that the answer is a tempfail until the config is fixed.
  */
 static void
 verdict_log_mismatch(const struct verdict_session *vs, const char *rcpt,
     const char *mailer, const struct policy_decision *d)
 {
 	char r[310], m[100], svc[100];
+	int held = d->verdict == POLICY_TEMPFAIL &&
+	    d->rule == RULE_ROUTING_MISMATCH;
 
 	stats_inc(STATS_ROUTING_MISMATCH);
 	verdict_angle(rcpt, r, sizeof(r));
@@ -57,11 +60,14 @@ verdict_log_mismatch(const struct verdict_session *vs, const char *rcpt,
 	log_msg(LOG_WARNING, "%s: mismatch rcpt=%s rule=%s mailer=%s "
 	    "client=[%s] service=%s: a local domain, but the MTA delivers it "
 	    "with \"%s\", not a transport of local.transports: judged as "
-	    "relaying (%s rule=%s); make local.domains match the MTA's own "
+	    "relaying (%s rule=%s)%s; make local.domains match the MTA's own "
 	    "domains, or list the transport in local.transports",
 	    vs->qid ? vs->qid : "NOQUEUE", r,
 	    policy_rule_name(RULE_ROUTING_MISMATCH), m, vs->client_ip, svc, m,
-	    policy_verdict_name(d->verdict), policy_rule_name(d->rule));
+	    policy_verdict_name(d->relay_verdict),
+	    policy_rule_name(d->relay_rule), held ? ", answered 451 (tempfail "
+	    "rule=routing-mismatch) so that the mail waits in the sender's "
+	    "queue" : "");
 }
 
 enum verdict_answer

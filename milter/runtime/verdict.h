@@ -35,7 +35,8 @@ enum verdict_answer {
  * "QID: accept|reject|tempfail|would reject|would tempfail rcpt=<..>
  * rule=.. client=name[ip] from=<..> service=.. [user=..]" (values
  * escaped), preceded by a "mismatch" warning when the MTA routes a local
- * recipient elsewhere. Fills d. Returns what to answer: a refusal under
+ * recipient elsewhere (whose refusal policy_decide turned into a
+ * tempfail). Fills d. Returns what to answer: a refusal under
  * c->dry_run is answered VERDICT_ACCEPT (and counted as a dry-run
  * refusal). Thread-safe; no allocation.
  */

@@ -76,7 +76,7 @@ S_SCRAM=$(printf '%s\n' "$PW_SCRAM" | "$RELAYCTL" pw) || die "relayctl pw failed
 pf_setup || die "pf_setup failed"
 sed -i 's/^#\(  -o smtpd_sasl_\)/\1/' "$PF_DIR/etc/master.cf"
 # the same entry again, on its own port, for Dovecot's socket
-sed -n '/^submission[[:space:]]/,$p' "$PF_CONTRIB/master.cf.fragment" | sed \
+sed -n '/^submission[[:space:]]/,$p' "$PF_CONTRIB/master.cf.milter-fragment" | sed \
     -e "s|^submission\\([[:space:]]\\)|127.0.0.1:$PORT_DOV\\1|" -e 's/^#\(  -o smtpd_sasl_\)/\1/' \
     -e 's|private/relaymilter-auth|private/dovecot-auth|' \
     -e 's|syslog_name=postfix/submission|syslog_name=postfix/dovecot-sasl|' >> "$PF_DIR/etc/master.cf"

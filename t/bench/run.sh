@@ -1,9 +1,10 @@
 #!/bin/sh
 # run.sh: every benchmark of relaymilter, one after the other, in one run
 # (make bench): the decision engine, the big config's load time and idle
-# memory (bigconf.sh), memory per session, reload under
-# load, Postfix throughput with and without milters, the POP store, and
-# SMTP AUTH against Dovecot's. Results go to stdout as "name value" lines and to
+# memory (bigconf.sh), memory per session, reload under load, the
+# Postfix policy service's round trip, Postfix throughput with and
+# without milters and the policy service, the POP store, and SMTP AUTH
+# against Dovecot's. Results go to stdout as "name value" lines and to
 # t/bench/out/results.txt in the build tree.
 set -u
 : "${top_srcdir:=.}" "${top_builddir:=.}"
@@ -43,6 +44,23 @@ python3 "$top_srcdir/t/bench/sessions.py" hold "$T/small.sock" "$p" 1000
 
 echo "## reload of a 220k-entry config under load"
 sh "$top_srcdir/t/bench/reload.sh" -c "$T/big.conf" "$top_builddir"
+
+echo "## Postfix policy service: one request's round trip (100k requests, one unix connection)"
+cat > "$T/policy.conf" <<CONF
+socket = "unix:$T/policy-milter.sock";
+postfix_policy = "unix:$T/policy.sock";
+local = { domains = [ "example.com" ]; lan = [ "127.0.0.0/8" ]; };
+services = ( { daemon_name = "submission"; smtp_auth = true; } );
+users = ( { name = "alice"; password = "{PLAIN}bench"; relay = true; } );
+CONF
+chmod 600 "$T/policy.conf"
+# the decision log is written, to a file, as in production
+"$RM" -c "$T/policy.conf" -f 2> "$T/policy.log" &
+p=$!; pids="$pids $p"
+i=0
+while [ ! -S "$T/policy.sock" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+"$B/policybench" "unix:$T/policy.sock" 100000
+kill "$p"
 
 echo "## MTA throughput (Postfix + smtp-source)"
 sh "$top_srcdir/t/bench/mta.sh"

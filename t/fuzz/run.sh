@@ -34,7 +34,7 @@ set -u
 : "${FUZZ_WORK:=$builddir/t/fuzz/build/work}"
 
 TARGETS="fuzz_addr fuzz_conf fuzz_authproto fuzz_saslauthd fuzz_poplog
-fuzz_ctlproto fuzz_b64 fuzz_smapproto"
+fuzz_ctlproto fuzz_b64 fuzz_policyproto fuzz_smapproto"
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 CFLAGS_FUZZ="-g -O1 -fno-omit-frame-pointer -pthread -Wall -Wextra"
 out=$builddir/t/fuzz/build
@@ -121,6 +121,7 @@ options() {
 	fuzz_smapproto)	echo "-max_len=4160" ;;
 	fuzz_poplog)	echo "-max_len=8300" ;;
 	fuzz_conf)	echo "-max_len=16384" ;;
+	fuzz_policyproto) echo "-max_len=36864" ;;
 	*)		echo "-max_len=4096" ;;
 	esac
 }

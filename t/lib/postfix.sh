@@ -6,15 +6,29 @@
 #
 # Settings (environment; defaults in brackets):
 #   PF_DIR        private directory, created if missing (required)
+#   PF_RECIPE     which contrib/postfix recipe [milter]:
+#                   milter  main.cf.milter-fragment and master.cf.milter-
+#                           fragment: the milter on both listeners, each
+#                           with its relay opening
+#                   policy  main.cf.fragment and master.cf.fragment: the
+#                           policy service, asked by every listener
+#                   both    the policy recipe on PORT_MTA and PORT_SUB, and
+#                           the milter recipe's two listeners beside them on
+#                           PORT_MMTA and PORT_MSUB
 #   PORT_MTA      port-25 style listener on 127.0.0.1 [10025]; its
-#                 {daemon_name} is "MTA", from milter_macro_daemon_name in
-#                 contrib/postfix/main.cf.fragment (main.cf wide default)
-#   PORT_SUB      submission listener on 127.0.0.1 [10587]: the entry of
-#                 contrib/postfix/master.cf.fragment, {daemon_name} "submission"
+#                 {daemon_name} / policy_context is "MTA" (main.cf wide
+#                 default of the recipe)
+#   PORT_SUB      submission listener on 127.0.0.1 [10587]: the entry of the
+#                 recipe's master.cf fragment, {daemon_name} / policy_context
+#                 "submission"
+#   PORT_MMTA, PORT_MSUB  with PF_RECIPE=both: the milter recipe's "smtp"
+#                 and "submission" listeners
 #   PORT_SINK     smtp-sink on 127.0.0.1 that receives ALL delivery [10026]
 #   PF_MILTER     Postfix-style milter address [inet:127.0.0.1:18895]
-#   PF_CONTRIB    folder holding main.cf.fragment and master.cf.fragment
-#                 [$top_srcdir/contrib/postfix]
+#   PF_POLICY     Postfix-style policy service address
+#                 [unix:private/relaymilter-policy, the recipe's own:
+#                 $PF_DIR/queue/private/relaymilter-policy]
+#   PF_CONTRIB    folder holding the fragments [$top_srcdir/contrib/postfix]
 #
 # Layout under $PF_DIR: etc/ (main.cf, master.cf, virtual), queue/, data/,
 # log/maillog (Postfix's log, no syslog needed), sink/dump (every message
@@ -34,13 +48,16 @@
 # domains so before it rewrites them) and "smtp" for the rest, as on a real
 # Postfix. DNS is never used (smtp_dns_support_level = disabled,
 # smtpd_peername_lookup = no, so {client_name} is "unknown").
+# mynetworks is 127.0.0.1/32: Postfix's own relay check lets 127.0.0.1
+# relay, and no other loopback address.
 #
 # Functions:
-#   pf_setup      write the config (main.cf = base + main.cf.fragment verbatim
-#                 apart from the milter address; master.cf = services +
-#                 master.cf.fragment with the service name replaced)
+#   pf_setup      write the config (main.cf = base + the recipe's main.cf
+#                 fragment(s) verbatim apart from the milter and policy
+#                 addresses; master.cf = services + the recipe's master.cf
+#                 fragment(s) with the service names replaced)
 #   pf_start_sink start smtp-sink (registered for cleanup)
-#   pf_start      postfix check + start, wait for both listeners; returns 1
+#   pf_start      postfix check + start, wait for the listeners; returns 1
 #                 (after printing the log) if Postfix does not come up
 #   pf_stop       postfix stop, wait for master to exit
 #   pf_stop_sink  stop smtp-sink by its PID
@@ -51,6 +68,8 @@
 
 : "${PORT_MTA:=10025}" "${PORT_SUB:=10587}" "${PORT_SINK:=10026}"
 : "${PF_MILTER:=inet:127.0.0.1:18895}"
+: "${PF_POLICY:=unix:private/relaymilter-policy}"
+: "${PF_RECIPE:=milter}"
 : "${PF_CONTRIB:=${top_srcdir:-.}/contrib/postfix}"
 
 PF_SINK_PID=
@@ -58,7 +77,15 @@ PF_MASTER_PID=
 
 pf_setup() {
     [ -n "$PF_DIR" ] || { diag "pf_setup: PF_DIR not set"; return 1; }
-    for _f in main.cf.fragment master.cf.fragment; do
+    case $PF_RECIPE in
+        milter) _frags="main.cf.milter-fragment master.cf.milter-fragment" ;;
+        policy) _frags="main.cf.fragment master.cf.fragment" ;;
+        both)   _frags="main.cf.fragment master.cf.fragment main.cf.milter-fragment master.cf.milter-fragment"
+                [ -n "$PORT_MMTA" ] && [ -n "$PORT_MSUB" ] || {
+                    diag "pf_setup: PF_RECIPE=both needs PORT_MMTA and PORT_MSUB"; return 1; } ;;
+        *)      diag "pf_setup: PF_RECIPE must be milter, policy or both"; return 1 ;;
+    esac
+    for _f in $_frags; do
         [ -r "$PF_CONTRIB/$_f" ] || { diag "pf_setup: missing $PF_CONTRIB/$_f"; return 1; }
     done
     mkdir -p "$PF_DIR/etc" "$PF_DIR/queue" "$PF_DIR/data" "$PF_DIR/log" "$PF_DIR/sink" || return 1
@@ -121,17 +148,23 @@ queue_run_delay = 5s
 minimal_backoff_time = 5s
 maximal_backoff_time = 10s
 
-# ---- contrib/postfix/main.cf.fragment, verbatim apart from the milter address
 EOT
-    sed "s|inet:127\\.0\\.0\\.1:8895|$PF_MILTER|" "$PF_CONTRIB/main.cf.fragment" \
-        >> "$PF_DIR/etc/main.cf" || return 1
+    if [ "$PF_RECIPE" != milter ]; then
+        _pf_main_fragment main.cf.fragment || return 1
+    fi
+    if [ "$PF_RECIPE" != policy ]; then
+        _pf_main_fragment main.cf.milter-fragment || return 1
+    fi
 
     printf '%s\n' '/^(.+)@example\.org$/ ${1}@example.com' > "$PF_DIR/etc/virtual"
 
-    cat > "$PF_DIR/etc/master.cf" <<EOT
-# private Postfix instance for relaymilter's end-to-end tests (t/lib/postfix.sh)
-# the port 25 style listener: {daemon_name} = milter_macro_daemon_name from main.cf
-127.0.0.1:$PORT_MTA inet n - n - - smtpd
+    {
+        echo "# private Postfix instance for relaymilter's end-to-end tests (t/lib/postfix.sh)"
+        if [ "$PF_RECIPE" != milter ]; then
+            echo "# the port 25 style listener: policy_context from main.cf"
+            echo "127.0.0.1:$PORT_MTA inet n - n - - smtpd"
+        fi
+        cat <<'EOT'
 pickup    unix  n       -       n       60      1       pickup
 cleanup   unix  n       -       n       -       0       cleanup
 qmgr      unix  n       -       n       300     1       qmgr
@@ -155,15 +188,58 @@ virtual   unix  -       n       n       -       -       virtual
 anvil     unix  -       -       n       -       1       anvil
 scache    unix  -       -       n       -       1       scache
 postlog   unix-dgram n  -       n       -       1       postlogd
-
-# ---- contrib/postfix/master.cf.fragment, verbatim apart from the service name
 EOT
-    sed "s|^submission\\([[:space:]]\\)|127.0.0.1:$PORT_SUB\\1|" \
-        "$PF_CONTRIB/master.cf.fragment" >> "$PF_DIR/etc/master.cf" || return 1
-    grep -q "^127\\.0\\.0\\.1:$PORT_SUB[[:space:]]" "$PF_DIR/etc/master.cf" || {
-        diag "pf_setup: no 'submission' entry in master.cf.fragment"; return 1; }
-    grep -q "^smtpd_milters = $PF_MILTER\$" "$PF_DIR/etc/main.cf" || {
-        diag "pf_setup: no 'smtpd_milters = inet:127.0.0.1:8895' in main.cf.fragment"; return 1; }
+    } > "$PF_DIR/etc/master.cf"
+    case $PF_RECIPE in
+        milter) _pf_master_fragment master.cf.milter-fragment "$PORT_MTA" "$PORT_SUB" || return 1 ;;
+        policy) _pf_master_fragment master.cf.fragment - "$PORT_SUB" || return 1 ;;
+        both)   _pf_master_fragment master.cf.fragment - "$PORT_SUB" || return 1
+                _pf_master_fragment master.cf.milter-fragment "$PORT_MMTA" "$PORT_MSUB" || return 1 ;;
+    esac
+    return 0
+}
+
+# _pf_main_fragment FILE: append contrib's FILE to main.cf, verbatim apart
+# from the milter and policy addresses, and check that they were there
+_pf_main_fragment() {
+    {
+        echo
+        echo "# ---- contrib/postfix/$1, verbatim apart from the milter and policy addresses"
+        sed -e "s|inet:127\\.0\\.0\\.1:8895|$PF_MILTER|g" \
+            -e "s|unix:private/relaymilter-policy|$PF_POLICY|g" "$PF_CONTRIB/$1"
+    } >> "$PF_DIR/etc/main.cf" || return 1
+    case $1 in
+        main.cf.fragment)
+            grep -qF "smtpd_relay_restrictions = check_policy_service { $PF_POLICY," "$PF_DIR/etc/main.cf" || {
+                diag "pf_setup: no 'check_policy_service { unix:private/relaymilter-policy,' in $1"; return 1; } ;;
+        main.cf.milter-fragment)
+            grep -q '^relaymilter_milter_relay = ' "$PF_DIR/etc/main.cf" || {
+                diag "pf_setup: no relaymilter_milter_relay in $1"; return 1; } ;;
+    esac
+}
+
+# _pf_master_fragment FILE SMTP_PORT SUB_PORT: append contrib's FILE to
+# master.cf with its "smtp inet" entry on 127.0.0.1:SMTP_PORT ("-": the
+# file has none) and its "submission" entry on 127.0.0.1:SUB_PORT, the
+# milter address replaced; check that each entry was there
+_pf_master_fragment() {
+    {
+        echo
+        echo "# ---- contrib/postfix/$1, verbatim apart from the service names and the milter address"
+        sed -e "s|^smtp\\([[:space:]][[:space:]]*inet[[:space:]]\\)|127.0.0.1:$2\\1|" \
+            -e "s|^submission\\([[:space:]]\\)|127.0.0.1:$3\\1|" \
+            -e "s|inet:127\\.0\\.0\\.1:8895|$PF_MILTER|g" "$PF_CONTRIB/$1"
+    } >> "$PF_DIR/etc/master.cf" || return 1
+    for _p in $2 $3; do
+        [ "$_p" = - ] && continue
+        grep -q "^127\\.0\\.0\\.1:$_p[[:space:]]" "$PF_DIR/etc/master.cf" || {
+            diag "pf_setup: no 'smtp inet' or 'submission' entry in $1"; return 1; }
+    done
+    if [ "$1" = master.cf.milter-fragment ]; then
+        _n=$(grep -c "^  -o smtpd_milters=$PF_MILTER\$" "$PF_DIR/etc/master.cf")
+        [ "$_n" -ge 2 ] || {
+            diag "pf_setup: no '-o smtpd_milters=inet:127.0.0.1:8895' on both entries of $1"; return 1; }
+    fi
     return 0
 }
 
@@ -200,8 +276,14 @@ pf_start() {
         return 1
     fi
     PF_MASTER_PID=$(_pf_master_pid)
-    if ! wait_port 127.0.0.1 "$PORT_MTA" 15 || ! wait_port 127.0.0.1 "$PORT_SUB" 15; then
-        diag "Postfix listeners 127.0.0.1:$PORT_MTA / :$PORT_SUB did not come up"
+    _ports="$PORT_MTA $PORT_SUB"
+    [ "$PF_RECIPE" = both ] && _ports="$_ports $PORT_MMTA $PORT_MSUB"
+    _up=0
+    for _p in $_ports; do
+        wait_port 127.0.0.1 "$_p" 15 || _up=1
+    done
+    if [ "$_up" -ne 0 ]; then
+        diag "Postfix listeners 127.0.0.1:{$_ports} did not all come up"
         diag "$(cat "$PF_DIR/log/start.log")"
         pf_log_tail 30
         return 1

@@ -1,6 +1,8 @@
 -- Defence in depth. {rcpt_mailer}: a recipient relaymilter holds local
 -- but the MTA delivers with a transport outside local.transports is
--- judged as relaying (steps 2-5), with a warning line rule=routing-mismatch.
+-- judged as relaying (steps 2-5), with a warning line rule=routing-mismatch;
+-- what those steps accept is accepted, what they refuse is answered 451
+-- (tempfail rule=routing-mismatch): held in the sender's queue, not bounced.
 -- MTA macros: a missing {daemon_name} (services configured), MAIL list
 -- ({mail_addr}; {auth_type} without {auth_authen}) or {rcpt_mailer} is
 -- logged once per process with the Postfix and Sendmail lines to add.
@@ -55,46 +57,64 @@ tap.ok(count("rule=routing-mismatch") == 0, "no mismatch so far")
 
 -- ---- the mailer disagrees: judged as relaying
 one(OUT, MTA, MAIL, "<m1@example.com>", "smtp", SMFIR_REPLYCODE,
-    "local domain, mailer smtp, outside client: refused")
-tap.logged("... the decision names the deciding step",
-    "reject rcpt=<m1@example.com>", "rule=outside-lan", "service=MTA")
-tap.logged("... and a warning line names the mismatch",
+    "local domain, mailer smtp, outside client: not accepted")
+tap.logged("... held with a tempfail, rule=routing-mismatch",
+    "NOQUEUE: tempfail rcpt=<m1@example.com>", "rule=routing-mismatch",
+    "service=MTA")
+tap.ok(count("reject rcpt=<m1@example.com>") == 0, "... never a reject")
+tap.logged("... and a warning line names the mismatch and the refusing step",
     "mismatch rcpt=<m1@example.com>", "rule=routing-mismatch", "mailer=smtp",
-    "client=[203.0.113.9]", "(reject rule=outside-lan)")
+    "client=[203.0.113.9]", "(reject rule=outside-lan)",
+    "answered 451 (tempfail rule=routing-mismatch)")
 one(OUT, MTA, MAIL, "<m2@EXAMPLE.ORG>", "esmtp", SMFIR_REPLYCODE,
-    "alias domain, Sendmail's esmtp mailer: refused")
+    "alias domain, Sendmail's esmtp mailer: not accepted")
+tap.logged("... held too", "tempfail rcpt=<m2@EXAMPLE.ORG>",
+    "rule=routing-mismatch")
 one(LAN, MTA, MAIL, "<m3@example.com>", "relay", SMFIR_CONTINUE,
     "the LAN may relay, so it may here too")
 tap.logged("... accepted as rule=serial", "accept rcpt=<m3@example.com>",
     "rule=serial")
 tap.logged("... with the warning", "rcpt=<m3@example.com>",
-    "rule=routing-mismatch", "mailer=relay", "(accept rule=serial)")
+    "rule=routing-mismatch", "mailer=relay", "(accept rule=serial);")
 one(OUT, SUB, { "{mail_addr}", "a@x", "{auth_type}", "PLAIN",
     "{auth_authen}", "alice" }, "<m4@example.com>", "smtp", SMFIR_CONTINUE,
     "a relay user may relay, so it may here too")
 tap.logged("... accepted as rule=auth", "accept rcpt=<m4@example.com>",
     "rule=auth", "user=alice")
 one(OUT, SUB, MAIL, "<m5@example.com>", "smtp", SMFIR_REPLYCODE,
-    "submission without AUTH: auth-required")
+    "submission without AUTH: not accepted")
+tap.logged("... held, the warning names auth-required",
+    "mismatch rcpt=<m5@example.com>", "(reject rule=auth-required)",
+    "service=submission")
+tap.logged("... tempfail rule=routing-mismatch on submission",
+    "tempfail rcpt=<m5@example.com>", "rule=routing-mismatch",
+    "service=submission")
 one(OUT, MTA, MAIL, "<m6@remote.test>", "smtp", SMFIR_REPLYCODE,
     "a remote recipient is relaying anyway")
 one(OUT, MTA, MAIL, "<postmaster>", "smtp", SMFIR_REPLYCODE,
-    "bare <postmaster> the MTA relays (mailer smtp): refused")
+    "bare <postmaster> the MTA relays (mailer smtp): not accepted")
 tap.logged("... with the warning", "mismatch rcpt=<postmaster>",
     "rule=routing-mismatch", "mailer=smtp", "(reject rule=outside-lan)")
+tap.logged("... held", "tempfail rcpt=<postmaster>", "rule=routing-mismatch")
 one(LAN, MTA, MAIL, "<Postmaster>", "esmtp", SMFIR_CONTINUE,
     "bare <postmaster> relayed for a LAN client: accepted")
 tap.logged("... as rule=serial", "accept rcpt=<Postmaster>", "rule=serial")
-tap.ok(count("rule=routing-mismatch") == 7,
+tap.ok(count("mismatch rcpt=", "rule=routing-mismatch") == 7,
     "one warning per mismatched recipient, none for the remote one")
+tap.ok(count("tempfail rcpt=", "rule=routing-mismatch") == 4,
+    "four decisions held (tempfail rule=routing-mismatch)")
 
 -- ---- counters
 local after = tap.stats()
 local function delta(name) return (after[name] or 0) - (before[name] or 0) end
 tap.ok(delta("routing.mismatch") == 7, "relayctl stats: routing.mismatch moved by 7")
-tap.ok(delta("reject.outside-lan") == 4, "reject.outside-lan moved by 4")
-tap.ok(delta("accept.routing-mismatch") == 0,
-    "routing-mismatch is a note, never a deciding rule")
+tap.ok(delta("reject.outside-lan") == 1,
+    "reject.outside-lan moved by 1 (the remote recipient)")
+tap.ok(delta("tempfail.routing-mismatch") == 4,
+    "tempfail.routing-mismatch moved by 4")
+tap.ok(delta("reject.routing-mismatch") == 0 and
+    delta("accept.routing-mismatch") == 0,
+    "routing-mismatch never rejects, never accepts")
 
 -- ---- MTA configuration warnings, once per process: each case runs
 -- twice and must be logged once, with the lines to add

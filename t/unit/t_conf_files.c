@@ -367,6 +367,7 @@ static const struct warn_case warn_cases[] = {
 	    "socket = \"inet6:8895@[::1]\";\ncontrol = \"unix:/run/r.ctl\";\n"
 	    "auth = { dovecot = \"inet:3659@127.0.0.2\";\n"
 	    "  saslauthd = \"inet:3660@localhost\"; };\n"
+	    "postfix_policy = \"inet6:10040@[::1]\";\n"
 	    "sendmail_socketmap = \"inet6:8897@[::1]\";\n", 0, NULL },
 	{ "milter socket on every address",
 	    "\nsocket = \"inet:8895@0.0.0.0\";\n", 1,
@@ -404,6 +405,14 @@ static const struct warn_case warn_cases[] = {
 	{ "... with socket_group (smmsp for Sendmail)",
 	    "socket_mode = \"0660\";\nsocket_group = \"smmsp\";\n"
 	    "sendmail_socketmap = \"unix:/run/r/smap\";\n", 0, NULL },
+	{ "... a unix policy socket",
+	    "postfix_policy = \"unix:/run/r/policy\";\n"
+	    "socket_mode = \"0660\";\n", 1,
+	    "warn.conf:2: socket_mode \"0660\" lets the group connect" },
+	{ "... with socket_group (postfix for Postfix)",
+	    "postfix_policy = \"unix:/run/r/policy\";\n"
+	    "socket_mode = \"0660\";\nsocket_group = \"postfix\";\n", 0,
+	    NULL },
 	{ "... inet sockets only (the mode applies to none)",
 	    "socket_mode = \"0660\";\n", 0, NULL },
 	{ "... a service turning it on",
@@ -464,16 +473,17 @@ test_transports(void)
 {
 	struct conf *c = load("", "t.conf");
 
-	tap_ok(c != NULL && c->nlocal_transports == 8 &&
+	tap_ok(c != NULL && c->nlocal_transports == 9 &&
 	    strcmp(c->local_transports[0], "local") == 0 &&
 	    strcmp(c->local_transports[1], "virtual") == 0 &&
 	    strcmp(c->local_transports[2], "lmtp") == 0 &&
-	    strcmp(c->local_transports[3], "dovecot") == 0 &&
-	    strcmp(c->local_transports[7], "cyrusv2") == 0,
+	    strcmp(c->local_transports[3], "relay") == 0 &&
+	    strcmp(c->local_transports[4], "dovecot") == 0 &&
+	    strcmp(c->local_transports[8], "cyrusv2") == 0,
 	    "local.transports defaults to the usual local delivery names");
 	conf_unref(c);
 	c = load("local = { domains = [ \"example.com\" ]; };\n", "t.conf");
-	tap_ok(c != NULL && c->nlocal_transports == 8,
+	tap_ok(c != NULL && c->nlocal_transports == 9,
 	    "... also when local is given without it");
 	conf_unref(c);
 	c = load("local = { transports = [ \"dovecot\", \"*file*\", "

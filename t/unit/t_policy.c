@@ -515,64 +515,79 @@ struct mailer_row {
 	const char	*mailer;	/* {rcpt_mailer}, NULL: not sent */
 	struct req_spec	 r;
 	const char	*want;
-	int		 mismatch;
+	/* a mismatch: what steps 2 to 5 said (relay_verdict, relay_rule) */
+	const char	*relay;
 };
+
+#define HELD	"tempfail routing-mismatch"
 
 /* Under config A (default local.transports) unless said otherwise. */
 static const struct mailer_row mailer_rows[] = {
 	{ "local", { NULL, OUT, NULL, NULL, SREM, "u@example.com", 0 },
-	    "accept local", 0 },
+	    "accept local", NULL },
 	{ "virtual", { NULL, OUT, NULL, NULL, SREM, "u@example.com", 0 },
-	    "accept local", 0 },
+	    "accept local", NULL },
 	{ "lmtp", { NULL, OUT, NULL, NULL, SREM, "u@a.example.com", 0 },
-	    "accept local", 0 },
+	    "accept local", NULL },
 	{ "Local", { NULL, OUT, NULL, NULL, SREM, "u@example.com", 0 },
-	    "accept local", 0 },
+	    "accept local", NULL },
 	{ "error", { NULL, OUT, NULL, NULL, SREM, "u@example.org", 0 },
-	    "accept local", 0 },
+	    "accept local", NULL },
 	{ "discard", { NULL, OUT, NULL, NULL, SREM, "u@example.com", 0 },
-	    "accept local", 0 },
+	    "accept local", NULL },
 	{ NULL, { NULL, OUT, NULL, NULL, SREM, "u@example.com", 0 },
-	    "accept local", 0 },
+	    "accept local", NULL },
 	{ "", { NULL, OUT, NULL, NULL, SREM, "u@example.com", 0 },
-	    "accept local", 0 },
+	    "accept local", NULL },
+	/* Postfix's transport for relay_domains: in the default list */
+	{ "relay", { NULL, OUT, NULL, NULL, SREM, "u@example.org", 0 },
+	    "accept local", NULL },
+	{ "RELAY", { NULL, OUT, NULL, NULL, SREM, "<postmaster>", 0 },
+	    "accept local", NULL },
 	/* a bare <postmaster> is local only where the MTA delivers it here */
 	{ "local", { NULL, OUT, NULL, NULL, SREM, "<postmaster>", 0 },
-	    "accept local", 0 },
+	    "accept local", NULL },
 	{ "error", { NULL, OUT, NULL, NULL, SREM, "Postmaster", 0 },
-	    "accept local", 0 },
+	    "accept local", NULL },
 	{ "smtp", { NULL, OUT, NULL, NULL, SREM, "<postmaster>", 0 },
-	    "reject non-local-sender", 1 },
+	    HELD, "reject non-local-sender" },
 	{ "esmtp", { NULL, OUT, NULL, NULL, SLOC, "POSTMASTER", 0 },
-	    "reject outside-lan", 1 },
+	    HELD, "reject outside-lan" },
 	{ "smtp", { NULL, LAN, NULL, NULL, SLOC, "<postmaster>", 0 },
-	    "accept serial", 1 },
-	/* the MTA relays a domain relaymilter holds local: steps 2 to 5 */
+	    "accept serial", "accept serial" },
+	/*
+	 * The MTA relays a domain relaymilter holds local: steps 2 to 5;
+	 * what they accept is accepted, what they refuse waits (451).
+	 */
 	{ "smtp", { NULL, OUT, NULL, NULL, SLOC, "u@example.com", 0 },
-	    "reject outside-lan", 1 },
+	    HELD, "reject outside-lan" },
 	{ "smtp", { NULL, OUT, NULL, NULL, SREM, "u@example.com", 0 },
-	    "reject non-local-sender", 1 },
+	    HELD, "reject non-local-sender" },
 	{ "esmtp", { NULL, OUT, NULL, NULL, SLOC, "u@[192.0.2.1]", 0 },
-	    "reject outside-lan", 1 },
-	{ "relay", { NULL, LAN, NULL, NULL, SLOC, "u@example.org", 0 },
-	    "accept serial", 1 },
+	    HELD, "reject outside-lan" },
+	{ "smtp", { NULL, LAN, NULL, NULL, SLOC, "u@example.org", 0 },
+	    "accept serial", "accept serial" },
 	{ "smtp", { NULL, "203.0.113.7", NULL, NULL, SREM, "u@example.com",
-	    0 }, "accept always-allow-from", 1 },
+	    0 }, "accept always-allow-from", "accept always-allow-from" },
 	{ "smtp", { "submission", OUT, NULL, "alice", SREM, "u@example.com",
-	    0 }, "accept auth", 1 },
+	    0 }, "accept auth", "accept auth" },
 	{ "smtp", { "submission", OUT, NULL, "bob", SREM, "u@example.com",
-	    0 }, "reject no-relay-privilege", 1 },
+	    0 }, HELD, "reject no-relay-privilege" },
+	{ "smtp", { "submission", OUT, NULL, NULL, SREM, "u@example.com",
+	    0 }, HELD, "reject auth-required" },
 	{ "smtp", { "pop", OUT, NULL, NULL, SREM, "u@example.com", 1 },
-	    "accept pop-before-smtp", 1 },
+	    "accept pop-before-smtp", "accept pop-before-smtp" },
 	{ "smtp", { "pop", OUT, NULL, NULL, SREM, "u@example.com", -1 },
-	    "tempfail pop-store-unavailable", 1 },
+	    HELD, "tempfail pop-store-unavailable" },
 	{ "smtp", { "open", OUT, NULL, NULL, SREM, "u@example.com", 0 },
-	    "accept serial", 1 },
+	    "accept serial", "accept serial" },
 	/* a remote recipient is relaying whatever the mailer: no note */
 	{ "local", { NULL, OUT, NULL, NULL, SLOC, RREM, 0 },
-	    "reject outside-lan", 0 },
+	    "reject outside-lan", NULL },
 	{ "smtp", { NULL, LAN, NULL, NULL, SLOC, RREM, 0 },
-	    "accept serial", 0 },
+	    "accept serial", NULL },
+	{ "relay", { NULL, OUT, NULL, NULL, SLOC, RREM, 0 },
+	    "reject outside-lan", NULL },
 };
 
 static void
@@ -607,8 +622,23 @@ test_mailer_rows(void)
 		    m->r.auth ? m->r.auth : "-", m->r.sender, m->r.rcpt);
 		tap_is_str(got, m->want, what);
 		snprintf(what, sizeof(what), "mailer row %zu: routing_mismatch "
-		    "is %d", i + 1, m->mismatch);
-		tap_is_int(d.routing_mismatch, m->mismatch, what);
+		    "is %d", i + 1, m->relay != NULL);
+		tap_is_int(d.routing_mismatch, m->relay != NULL, what);
+		if (m->relay != NULL) {
+			snprintf(got, sizeof(got), "%s %s",
+			    policy_verdict_name(d.relay_verdict),
+			    policy_rule_name(d.relay_rule));
+			snprintf(what, sizeof(what), "mailer row %zu: steps 2 "
+			    "to 5 said %s", i + 1, m->relay);
+			tap_is_str(got, m->relay, what);
+		} else {
+			snprintf(what, sizeof(what), "mailer row %zu: no "
+			    "relaying verdict kept", i + 1);
+			tap_ok(d.relay_verdict == POLICY_ACCEPT &&
+			    d.relay_rule == RULE_COUNT, "%s", what);
+		}
+		snprintf(what, sizeof(what), "mailer row %zu: reply", i + 1);
+		check_reply(&d, m->r.rcpt, what);
 	}
 	conf_unref(c);
 
@@ -631,9 +661,15 @@ test_mailer_rows(void)
 		tap_is_str(got, "accept local", "a listed transport is local");
 		run_mailer(c, &out, "local", &d, &pc);
 		outcome(&d, got, sizeof(got));
-		tap_is_str(got, "reject outside-lan", "the list replaces the "
-		    "default: \"local\" is no longer local");
+		tap_is_str(got, HELD, "the list replaces the default: "
+		    "\"local\" is no longer local (held with a 451)");
 		tap_is_int(d.routing_mismatch, 1, "... noted as a mismatch");
+		tap_ok(d.relay_verdict == POLICY_REJECT &&
+		    d.relay_rule == RULE_OUTSIDE_LAN, "... which outside-lan "
+		    "refused");
+		run_mailer(c, &out, "relay", &d, &pc);
+		outcome(&d, got, sizeof(got));
+		tap_is_str(got, HELD, "... and neither is \"relay\"");
 		run_mailer(c, &out, "error", &d, &pc);
 		outcome(&d, got, sizeof(got));
 		tap_is_str(got, "accept local", "\"error\" never relays, "
@@ -834,7 +870,8 @@ test_replies(void)
 			"@remote.test>",
 		};
 		struct policy_decision d = { POLICY_REJECT,
-		    RULE_OUTSIDE_LAN, "client is not on the local network", 0 };
+		    RULE_OUTSIDE_LAN, "client is not on the local network", 0,
+		    POLICY_ACCEPT, RULE_COUNT };
 		char buf[512], small[16];
 
 		for (i = 0; i < NELEM(nasty); i++) {

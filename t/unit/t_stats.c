@@ -128,6 +128,10 @@ static const struct fixed_case fixed[] = {
 	    "relaymilter_dry_run_would_refuse_total 8" },
 	{ STATS_ROUTING_MISMATCH, 9, "routing.mismatch 9",
 	    "relaymilter_routing_mismatch_total 9" },
+	{ STATS_POLICY_REQUESTS, 10, "policy.requests 10",
+	    "relaymilter_policy_requests_total 10" },
+	{ STATS_POLICY_MALFORMED, 11, "policy.malformed 11",
+	    "relaymilter_policy_malformed_total 11" },
 };
 
 static uint64_t
