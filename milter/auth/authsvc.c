@@ -30,19 +30,8 @@
 #define AUTHSVC_SASLAUTHD_TIMEOUT_S	10
 #define AUTHSVC_DELAY_MAX		9	/* Postfix waits 10 s */
 
-static int authsvc_dovecot_fd = -1, authsvc_saslauthd_fd = -1;
-static char authsvc_paths[2][SOCKSPEC_PATH_MAX];
-
-static int
-authsvc_bind(const char *spec, const struct conf *c, int *fd, char *path,
-    char *err, size_t errlen)
-{
-	if (spec == NULL)
-		return 0;
-	*fd = listen_open_spec(spec, CONF_SOCKETS, c->socket_mode,
-	    c->socket_group, path, err, errlen);
-	return *fd < 0 ? -1 : 0;
-}
+static struct listen_sock authsvc_dovecot = LISTEN_SOCK_NONE;
+static struct listen_sock authsvc_saslauthd = LISTEN_SOCK_NONE;
 
 int
 authsvc_open(const struct conf *c, char *err, size_t errlen)
@@ -51,10 +40,10 @@ authsvc_open(const struct conf *c, char *err, size_t errlen)
 		return 0;
 	if (saslsrv_init(err, errlen) != 0)
 		return -1;
-	if (authsvc_bind(c->auth_dovecot, c, &authsvc_dovecot_fd,
-	    authsvc_paths[0], err, errlen) != 0 ||
-	    authsvc_bind(c->auth_saslauthd, c, &authsvc_saslauthd_fd,
-	    authsvc_paths[1], err, errlen) != 0)
+	if (listen_sock_open(&authsvc_dovecot, c->auth_dovecot, CONF_SOCKETS,
+	    c->socket_mode, c->socket_group, err, errlen) != 0 ||
+	    listen_sock_open(&authsvc_saslauthd, c->auth_saslauthd,
+	    CONF_SOCKETS, c->socket_mode, c->socket_group, err, errlen) != 0)
 		return -1;
 	return 0;
 }
@@ -65,7 +54,7 @@ authsvc_prepare(const struct conf *c)
 	struct passwd *pw;
 	char err[256];
 
-	if ((authsvc_dovecot_fd < 0 && authsvc_saslauthd_fd < 0) ||
+	if ((authsvc_dovecot.fd < 0 && authsvc_saslauthd.fd < 0) ||
 	    geteuid() != 0 || c->user == NULL ||
 	    (pw = getpwnam(c->user)) == NULL)
 		return;
@@ -95,15 +84,12 @@ authsvc_secret(const struct conf *c)
 int
 authsvc_start(const struct conf *c)
 {
-	if (authsvc_dovecot_fd >= 0 || authsvc_saslauthd_fd >= 0)
+	if (authsvc_dovecot.fd >= 0 || authsvc_saslauthd.fd >= 0)
 		authsvc_secret(c);
-	if (authsvc_dovecot_fd >= 0 && listen_start(authsvc_dovecot_fd,
-	    authd_client, NULL, AUTHSVC_DOVECOT_CLIENTS,
-	    AUTHSVC_DOVECOT_IDLE_S) != 0)
-		return -1;
-	if (authsvc_saslauthd_fd >= 0 && listen_start(authsvc_saslauthd_fd,
-	    saslauthd_client, NULL, AUTHSVC_SASLAUTHD_CLIENTS,
-	    AUTHSVC_SASLAUTHD_TIMEOUT_S) != 0)
+	if (listen_sock_start(&authsvc_dovecot, authd_client, NULL,
+	    AUTHSVC_DOVECOT_CLIENTS, AUTHSVC_DOVECOT_IDLE_S) != 0 ||
+	    listen_sock_start(&authsvc_saslauthd, saslauthd_client, NULL,
+	    AUTHSVC_SASLAUTHD_CLIENTS, AUTHSVC_SASLAUTHD_TIMEOUT_S) != 0)
 		return -1;
 	return 0;
 }
@@ -111,15 +97,12 @@ authsvc_start(const struct conf *c)
 void
 authsvc_close(void)
 {
-	int i;
-
 	/*
 	 * GNU SASL is not released: client threads may still be finishing
 	 * an exchange while the process exits.
 	 */
-	for (i = 0; i < 2; i++)
-		if (authsvc_paths[i][0] != '\0')
-			unlink(authsvc_paths[i]);
+	listen_sock_close(&authsvc_dovecot);
+	listen_sock_close(&authsvc_saslauthd);
 }
 
 static void

@@ -25,19 +25,15 @@
 #define CTL_CLIENTS_MAX	16
 #define CTL_TIMEOUT_S	5
 
-static int ctl_fd = -1;
-static char ctl_path[SOCKSPEC_PATH_MAX];
+static struct listen_sock ctl_sock = LISTEN_SOCK_NONE;
 static time_t ctl_started;
 
 int
 ctl_open(const struct conf *c, char *err, size_t errlen)
 {
 	ctl_started = time(NULL);
-	if (c->control == NULL)
-		return 0;
-	ctl_fd = listen_open_spec(c->control, CONF_CONTROL_SOCKETS,
-	    c->control_mode, c->control_group, ctl_path, err, errlen);
-	return ctl_fd < 0 ? -1 : 0;
+	return listen_sock_open(&ctl_sock, c->control, CONF_CONTROL_SOCKETS,
+	    c->control_mode, c->control_group, err, errlen);
 }
 
 static void
@@ -173,15 +169,12 @@ ctl_client(int fd, void *arg)
 int
 ctl_start(void)
 {
-	if (ctl_fd < 0)
-		return 0;
-	return listen_start(ctl_fd, ctl_client, NULL, CTL_CLIENTS_MAX,
+	return listen_sock_start(&ctl_sock, ctl_client, NULL, CTL_CLIENTS_MAX,
 	    CTL_TIMEOUT_S);
 }
 
 void
 ctl_close(void)
 {
-	if (ctl_fd >= 0 && ctl_path[0] != '\0')
-		unlink(ctl_path);
+	listen_sock_close(&ctl_sock);
 }

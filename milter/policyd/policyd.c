@@ -31,33 +31,26 @@
 #define POLICYD_CLIENTS	512	/* one connection per asking smtpd process */
 #define POLICYD_IDLE_S	330	/* smtpd_policy_service_max_idle is 300 s */
 
-static int policyd_fd = -1;
-static char policyd_path[SOCKSPEC_PATH_MAX];
+static struct listen_sock policyd_sock = LISTEN_SOCK_NONE;
 
 int
 policyd_open(const struct conf *c, char *err, size_t errlen)
 {
-	if (c->postfix_policy == NULL)
-		return 0;
-	policyd_fd = listen_open_spec(c->postfix_policy, CONF_SOCKETS,
-	    c->socket_mode, c->socket_group, policyd_path, err, errlen);
-	return policyd_fd < 0 ? -1 : 0;
+	return listen_sock_open(&policyd_sock, c->postfix_policy, CONF_SOCKETS,
+	    c->socket_mode, c->socket_group, err, errlen);
 }
 
 int
 policyd_start(void)
 {
-	if (policyd_fd < 0)
-		return 0;
-	return listen_start(policyd_fd, policyd_client, NULL, POLICYD_CLIENTS,
-	    POLICYD_IDLE_S);
+	return listen_sock_start(&policyd_sock, policyd_client, NULL,
+	    POLICYD_CLIENTS, POLICYD_IDLE_S);
 }
 
 void
 policyd_close(void)
 {
-	if (policyd_path[0] != '\0')
-		unlink(policyd_path);
+	listen_sock_close(&policyd_sock);
 }
 
 /* What the recipient gets when it cannot be judged: on_error says. */

@@ -1,5 +1,6 @@
 /*
- * listen: sockets and accept loops for the control and auth services.
+ * listen: sockets and accept loops for the control and auth services and
+ * the front doors beside the milter (Postfix policy, Sendmail socket map).
  * (The milter socket belongs to libmilter, but its unix socket gets its
  * group and mode here too.)
  */
@@ -164,6 +165,33 @@ listen_open_spec(const char *spec, unsigned accept, int mode,
 	if (fd >= 0 && s.family == SOCKSPEC_UNIX)
 		snprintf(path, SOCKSPEC_PATH_MAX, "%s", s.path);
 	return fd;
+}
+
+int
+listen_sock_open(struct listen_sock *ls, const char *spec, unsigned accept,
+    int mode, const char *group, char *err, size_t errlen)
+{
+	if (spec == NULL)
+		return 0;
+	ls->fd = listen_open_spec(spec, accept, mode, group, ls->path, err,
+	    errlen);
+	return ls->fd < 0 ? -1 : 0;
+}
+
+int
+listen_sock_start(const struct listen_sock *ls, listen_handler handler,
+    void *arg, int max_clients, int timeout_s)
+{
+	if (ls->fd < 0)
+		return 0;
+	return listen_start(ls->fd, handler, arg, max_clients, timeout_s);
+}
+
+void
+listen_sock_close(const struct listen_sock *ls)
+{
+	if (ls->fd >= 0 && ls->path[0] != '\0')
+		unlink(ls->path);
 }
 
 static void *

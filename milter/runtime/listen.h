@@ -1,5 +1,6 @@
 /*
- * listen: the daemon's own listening sockets (control, auth services):
+ * listen: the daemon's own listening sockets (control, auth services,
+ * the Postfix policy and Sendmail socket map doors):
  * opening unix, inet and inet6 sockets from a config string, and serving
  * each accepted client in a short-lived thread of its own, with a cap on
  * clients and I/O timeouts so that no client can wedge the daemon.
@@ -31,6 +32,37 @@ int listen_open(const struct sockspec *s, int mode, const char *group,
  */
 int listen_open_spec(const char *spec, unsigned accept, int mode,
     const char *group, char *path, char *err, size_t errlen);
+
+/*
+ * A socket the daemon serves (the control socket, an auth socket, a
+ * front door): its descriptor, -1 while none is bound, and the path of
+ * a unix socket ("" for inet), removed at stop. LISTEN_SOCK_NONE is an
+ * unbound one.
+ */
+struct listen_sock {
+	int		 fd;
+	char		 path[SOCKSPEC_PATH_MAX];
+};
+#define LISTEN_SOCK_NONE	{ -1, { 0 } }
+
+/*
+ * listen_sock_open -- listen_open_spec(spec, accept, mode, group) into
+ * ls; nothing when spec is NULL (the socket is not configured). Call
+ * before threads start and before privileges are dropped. Returns 0, or
+ * -1 with a message in err.
+ */
+int listen_sock_open(struct listen_sock *ls, const char *spec,
+    unsigned accept, int mode, const char *group, char *err, size_t errlen);
+
+/*
+ * listen_sock_start -- listen_start on the socket of ls, if one is
+ * bound (0 when none is). Returns 0, or -1 if no thread starts.
+ */
+int listen_sock_start(const struct listen_sock *ls, listen_handler handler,
+    void *arg, int max_clients, int timeout_s);
+
+/* listen_sock_close -- remove the unix socket file of ls, if it has one. */
+void listen_sock_close(const struct listen_sock *ls);
 
 /*
  * listen_start -- accept clients on fd in a thread of its own, running

@@ -48,33 +48,26 @@
 /* A reply is a few dozen bytes: a peer that does not read them goes. */
 #define SOCKETMAP_SEND_S	10
 
-static int socketmap_fd = -1;
-static char socketmap_path[SOCKSPEC_PATH_MAX];
+static struct listen_sock socketmap_sock = LISTEN_SOCK_NONE;
 
 int
 socketmap_open(const struct conf *c, char *err, size_t errlen)
 {
-	if (c->sendmail_socketmap == NULL)
-		return 0;
-	socketmap_fd = listen_open_spec(c->sendmail_socketmap, CONF_SOCKETS,
-	    c->socket_mode, c->socket_group, socketmap_path, err, errlen);
-	return socketmap_fd < 0 ? -1 : 0;
+	return listen_sock_open(&socketmap_sock, c->sendmail_socketmap,
+	    CONF_SOCKETS, c->socket_mode, c->socket_group, err, errlen);
 }
 
 int
 socketmap_start(void)
 {
-	if (socketmap_fd < 0)
-		return 0;
-	return listen_start(socketmap_fd, socketmap_client, NULL,
+	return listen_sock_start(&socketmap_sock, socketmap_client, NULL,
 	    SOCKETMAP_CLIENTS, SOCKETMAP_IDLE_S);
 }
 
 void
 socketmap_close(void)
 {
-	if (socketmap_path[0] != '\0')
-		unlink(socketmap_path);
+	listen_sock_close(&socketmap_sock);
 }
 
 /* Send the reply "status value"; -1 when the peer is gone. */

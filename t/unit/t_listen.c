@@ -5,7 +5,9 @@
  * live one is refused and keeps serving its owner; a path too long, a
  * missing directory, an unknown group and every malformed spec give an
  * error naming it and leave no descriptor behind; inet (and inet6 where
- * the host has it) listen on the address asked. The accept loop serves
+ * the host has it) listen on the address asked. listen_sock binds a
+ * configured socket (or nothing when none is configured) and removes
+ * its file at stop. The accept loop serves
  * each client in a thread with the send and receive timeouts set,
  * closes the connection after the handler, and closes at once a client
  * past max_clients.
@@ -462,6 +464,44 @@ test_inet(void)
 		printf("# no IPv6 loopback here: inet6 not checked\n");
 }
 
+/* ==== listen_sock: one configured socket, from bind to removal ==== */
+
+static void
+test_sock(void)
+{
+	struct listen_sock none = LISTEN_SOCK_NONE, ls = LISTEN_SOCK_NONE;
+	char spec[600], path[560], err[256] = "";
+	struct stat st;
+	int before = fd_count();
+
+	tap_is_int(listen_sock_open(&none, NULL, SOCKSPEC_ACCEPT_UNIX, -1,
+	    NULL, err, sizeof(err)), 0, "listen_sock_open: no spec, nothing "
+	    "to bind, no error");
+	tap_is_int(none.fd, -1, "... and nothing bound");
+	tap_is_int(listen_sock_start(&none, NULL, NULL, 1, 1), 0,
+	    "listen_sock_start: nothing bound, nothing to start");
+	listen_sock_close(&none);
+	tap_is_int(fd_count(), before, "... and no descriptor left");
+	snprintf(path, sizeof(path), "%s/door.sock", dir);
+	snprintf(spec, sizeof(spec), "unix:%s", path);
+	tap_ok(listen_sock_open(&ls, spec, SOCKSPEC_ACCEPT_UNIX, -1, NULL,
+	    err, sizeof(err)) == 0, "listen_sock_open binds %s (%s)", spec,
+	    err);
+	tap_ok(ls.fd >= 0 && stat(path, &st) == 0 && S_ISSOCK(st.st_mode),
+	    "... a listening unix socket");
+	tap_is_str(ls.path, path, "... whose path it keeps for the stop");
+	listen_sock_close(&ls);
+	tap_ok(stat(path, &st) != 0 && errno == ENOENT,
+	    "listen_sock_close removes the socket file");
+	if (ls.fd >= 0)
+		close(ls.fd);
+	snprintf(spec, sizeof(spec), "inet:1@127.0.0.1");
+	tap_is_int(listen_sock_open(&none, spec, SOCKSPEC_ACCEPT_UNIX, -1,
+	    NULL, err, sizeof(err)), -1, "a form the key does not take: -1");
+	tap_ok(err[0] != '\0' && none.fd == -1, "... with a message (%s), "
+	    "nothing bound", err);
+}
+
 /* ==== the accept loop ==== */
 
 struct served {
@@ -568,6 +608,7 @@ main(void)
 	test_unix_stale_live();
 	test_errors();
 	test_inet();
+	test_sock();
 	test_accept();
 	tmpdir_remove(dir);
 	return tap_done();
