@@ -58,6 +58,9 @@ ctl_status(FILE *out)
 		if (c->postfix_policy != NULL)
 			fprintf(out, "listener.postfix_policy %s\n",
 			    c->postfix_policy);
+		if (c->sendmail_socketmap != NULL)
+			fprintf(out, "listener.sendmail_socketmap %s\n",
+			    c->sendmail_socketmap);
 		if (c->control != NULL)
 			fprintf(out, "listener.control %s\n", c->control);
 		fprintf(out, "services %zu\n", c->nservices);
