@@ -135,4 +135,43 @@ check_reply(const struct policy_decision *d, const char *rcpt,
 }
 
 
+/* Config A, the strict top level the explicit rows run under. */
+static const char conf_a[] =
+    "# the strict top level: only local senders on the LAN may relay\n"
+    "local = {\n"
+    "  domains = [ \"example.com\", \"[192.0.2.1]\" ];\n"
+    "  domain_aliases = [ \"example.org\", \".example.com\",\n"
+    "                     \"b\xc3\xbc" "cher.example\" ];\n"
+    "  lan = [ \"192.168.1.0/24\", \"::1/128\", \"::ffff:10.0.0.0/104\" ];\n"
+    "};\n"
+    "relay = {\n"
+    "  relay_for_non_local_senders = false;\n"
+    "  relay_for_client_machines = false;\n"
+    "  always_allow_from = [ \"203.0.113.7\", \"198.51.100.0/24\",\n"
+    "      \"2001:db8:1::/48\", \"::ffff:192.0.2.128/121\",\n"
+    "      \"mx.partner.test\", \".trusted.test\" ];\n"
+    "  always_allow_to = [ \"friend.test\", \".sub.friend.test\",\n"
+    "      \"Boss@Elsewhere.test\", \"[192.0.2.5]\" ];\n"
+    "};\n"
+    "services = (\n"
+    "  { daemon_name = \"submission\"; smtp_auth = true; },\n"
+    "  { daemon_name = \"pop\"; pop_before_smtp = true; },\n"
+    "  { daemon_name = \"both\"; smtp_auth = true; pop_before_smtp = true; },\n"
+    "  { daemon_name = \"open\"; relay_for_non_local_senders = true;\n"
+    "    relay_for_client_machines = true; },\n"
+    "  { daemon_name = \"lists\"; always_allow_from = [ \"192.0.2.99\" ];\n"
+    "    always_allow_to = [ \"other.test\" ]; },\n"
+    "  { daemon_name = \"nolists\"; always_allow_from = [ ];\n"
+    "    always_allow_to = [ ]; },\n"
+    "  { daemon_name = \"senders\"; relay_for_non_local_senders = true; },\n"
+    "  { daemon_name = \"clients\"; relay_for_client_machines = true; }\n"
+    ");\n"
+    "users = (\n"
+    "  { name = \"alice\"; password = \"{PLAIN}a\"; relay = true; },\n"
+    "  { name = \"bob\"; password = \"{PLAIN}b\"; relay = false; },\n"
+    "  { name = \"Carol\"; password = \"{PLAIN}c\"; relay = true; }\n"
+    ");\n"
+    "auth = { realms = [ \"example.com\", \"corp.test\" ]; };\n"
+    "pop = { window = 120; };\n";
+
 #endif
