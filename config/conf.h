@@ -83,6 +83,10 @@ struct conf_poplog {
 	enum conf_poplog_format fmt;
 	char		*pattern;	/* format "regex": PCRE2 source */
 	void		*re;		/* its compiled pcre2_code, or NULL */
+	char		*journal;	/* SYSLOG_IDENTIFIER, instead of path */
+	char		*journal_unit;	/* _SYSTEMD_UNIT too, unless "" */
+	char		*journal_directory; /* NULL: the system journal */
+	char		*source;	/* path, or "journal:IDENT": for logs */
 };
 
 struct conf {

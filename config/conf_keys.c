@@ -91,6 +91,10 @@ const struct conf_key conf_keys[] = {
 	{ "pop.logs[].path", CONF_KEY_STRING, NULL, 0, 0 },
 	{ "pop.logs[].format", CONF_KEY_STRING, NULL, 0, 0 },
 	{ "pop.logs[].pattern", CONF_KEY_STRING, NULL, 0, 0 },
+	/* the journal instead of a file: only what dovecot.service wrote */
+	{ "pop.logs[].journal", CONF_KEY_STRING, NULL, 0, 0 },
+	{ "pop.logs[].journal_unit", CONF_KEY_STRING, "dovecot.service", 0, 0 },
+	{ "pop.logs[].journal_directory", CONF_KEY_STRING, NULL, 0, 0 },
 	{ NULL, CONF_KEY_BOOL, NULL, 0, 0 }
 };
 

@@ -569,7 +569,12 @@ conf_load_poplogs(struct loader *L, const config_setting_t *g)
 		if ((e = conf_read_entry(L, s, "pop.logs", i)) == NULL ||
 		    conf_read_str(L, e, "pop.logs[].path", &pl->path) < 0 ||
 		    conf_read_str(L, e, "pop.logs[].format", &pl->format) < 0 ||
-		    conf_read_str(L, e, "pop.logs[].pattern", &pl->pattern) < 0)
+		    conf_read_str(L, e, "pop.logs[].pattern", &pl->pattern) < 0 ||
+		    conf_read_str(L, e, "pop.logs[].journal", &pl->journal) < 0 ||
+		    conf_read_str(L, e, "pop.logs[].journal_unit",
+		    &pl->journal_unit) < 0 ||
+		    conf_read_str(L, e, "pop.logs[].journal_directory",
+		    &pl->journal_directory) < 0)
 			return -1;
 		if (conf_pop_log_check(pl, msg, sizeof(msg)) != 0)
 			return conf_read_fail(L, pl->pattern != NULL ?

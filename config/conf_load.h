@@ -22,8 +22,9 @@ struct conf *conf_load_build(config_t *cfg, const char *name, const char *text,
 void conf_free(struct conf *c);
 
 /*
- * conf_pop_log_check -- check a pop.logs entry read by the loader (path,
- * format, pattern), set its fmt and compile its pattern into pl->re.
+ * conf_pop_log_check -- check a pop.logs entry read by the loader (path
+ * or journal, journal_unit, journal_directory; format, pattern), set its
+ * fmt and source, and compile its pattern into pl->re.
  * Returns 0, or -1 with a message (without file:line) in err.
  */
 int conf_pop_log_check(struct conf_poplog *pl, char *err, size_t errlen);

@@ -49,8 +49,13 @@ conf_pop_describe(const struct conf *c, char *buf, size_t len)
 		const struct conf_poplog *pl = &c->pop_logs[i];
 
 		n = strlen(buf);
-		snprintf(buf + n, len - n, " %s:%s%s%s", pl->path, pl->format,
+		snprintf(buf + n, len - n, " %s:%s%s%s", pl->source, pl->format,
 		    pl->pattern ? ":" : "", pl->pattern ? pl->pattern : "");
+		n = strlen(buf);
+		if (pl->journal != NULL)
+			snprintf(buf + n, len - n, ":%s:%s",
+			    pl->journal_unit ? pl->journal_unit : "",
+			    pl->journal_directory ? pl->journal_directory : "");
 	}
 	return buf;
 }
@@ -169,16 +174,72 @@ conf_pop_compile(struct conf_poplog *pl, char *err, size_t errlen)
 	return 0;
 }
 
+/* A printable word without '=', for a journal match: 0, or -1. */
+static int
+conf_pop_journal_word(const char *v)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)v; *p != '\0'; p++)
+		if (*p <= ' ' || *p == '=' || *p == 0x7f)
+			return -1;
+	return 0;
+}
+
+/*
+ * Where a pop.logs entry reads: a file (path) or the journal (journal,
+ * journal_unit, journal_directory). Sets pl->source. 0, or -1 with err.
+ */
+static int
+conf_pop_log_where(struct conf_poplog *pl, char *err, size_t errlen)
+{
+	size_t n;
+
+	if ((pl->path == NULL) == (pl->journal == NULL)) {
+		snprintf(err, errlen, "a pop.logs entry needs either a path or "
+		    "a journal identifier (journal = \"dovecot\")");
+		return -1;
+	}
+	if (pl->path != NULL) {
+		if (pl->path[0] != '/' || pl->journal_directory != NULL) {
+			snprintf(err, errlen, "a pop.logs entry needs an "
+			    "absolute path (journal_directory is for journal "
+			    "entries)");
+			return -1;
+		}
+		pl->source = strdup(pl->path);
+		goto done;
+	}
+	if (pl->journal[0] == '\0' || conf_pop_journal_word(pl->journal) ||
+	    (pl->journal_unit != NULL &&
+	    conf_pop_journal_word(pl->journal_unit))) {
+		snprintf(err, errlen, "pop.logs journal and journal_unit must "
+		    "be words without spaces or '='");
+		return -1;
+	}
+	if (pl->journal_directory != NULL && pl->journal_directory[0] != '/') {
+		snprintf(err, errlen, "pop.logs journal_directory must be "
+		    "absolute");
+		return -1;
+	}
+	n = strlen(pl->journal) + sizeof("journal:");
+	if ((pl->source = malloc(n)) != NULL)
+		snprintf(pl->source, n, "journal:%s", pl->journal);
+done:
+	if (pl->source != NULL)
+		return 0;
+	snprintf(err, errlen, "out of memory");
+	return -1;
+}
+
 int
 conf_pop_log_check(struct conf_poplog *pl, char *err, size_t errlen)
 {
 	static const char *const names[] = { "dovecot", "courier", "regex" };
 	size_t i;
 
-	if (pl->path == NULL || pl->path[0] != '/') {
-		snprintf(err, errlen, "a pop.logs entry needs an absolute path");
+	if (conf_pop_log_where(pl, err, errlen) != 0)
 		return -1;
-	}
 	if (pl->format == NULL) {
 		snprintf(err, errlen, "a pop.logs entry needs a format "
 		    "(dovecot, courier or regex)");
@@ -238,6 +299,10 @@ conf_pop_free(struct conf *c)
 		free(c->pop_logs[i].path);
 		free(c->pop_logs[i].format);
 		free(c->pop_logs[i].pattern);
+		free(c->pop_logs[i].journal);
+		free(c->pop_logs[i].journal_unit);
+		free(c->pop_logs[i].journal_directory);
+		free(c->pop_logs[i].source);
 		pcre2_code_free(c->pop_logs[i].re);
 	}
 	free(c->pop_logs);

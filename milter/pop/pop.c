@@ -1,8 +1,8 @@
 /*
  * pop: the daemon's POP-before-SMTP service. The store is opened once,
  * at start, and lives until exit; milter threads read its pointer
- * without a lock. Each pop.logs entry gets a follower thread whose lines
- * go through the pure parsers of poplog.c; what they recognise, and what
+ * without a lock. Each pop.logs entry gets a follower thread (a file's,
+ * or the journal's: popjournal.c) whose lines go through the pure parsers of poplog.c; what they recognise, and what
  * "relayctl pop add" says, is recorded with the current window. A purge
  * thread drops expired LMDB entries once a minute.
  */
@@ -19,6 +19,7 @@
 #include "log.h"
 #include "pop.h"
 #include "popfollow.h"
+#include "popjournal.h"
 #include "poplog.h"
 #include "stats.h"
 
@@ -28,6 +29,7 @@
 struct pop_feed {
 	const struct conf_poplog *pl;
 	struct popfollow *f;
+	struct popjournal *jf;		/* instead of f, for a journal entry */
 };
 
 static struct popstore *pop_st;
@@ -157,10 +159,10 @@ pop_feed_line(void *arg, const char *line, size_t len)
 	char err[256];
 
 	if (c != NULL && poplog_parse(feed->pl, c->pop_protocols, line, len,
-	    &l) && pop_record_for(&l.addr, l.user, feed->pl->path,
+	    &l) && pop_record_for(&l.addr, l.user, feed->pl->source,
 	    c->pop_window, err, sizeof(err)) != 0)
 		log_msg(LOG_ERR, "pop log %s: login not recorded: %s",
-		    feed->pl->path, err);
+		    feed->pl->source, err);
 	conf_unref(c);
 }
 
@@ -204,10 +206,16 @@ pop_start(const struct conf *c, char *err, size_t errlen)
 		return -1;
 	}
 	for (i = 0; i < c->pop_nlogs; i++) {
-		pop_feeds[i].pl = &c->pop_logs[i];
-		pop_feeds[i].f = popfollow_start(c->pop_logs[i].path,
-		    POP_POLL_MS, pop_feed_line, &pop_feeds[i], err, errlen);
-		if (pop_feeds[i].f == NULL)
+		struct pop_feed *fd = &pop_feeds[i];
+
+		fd->pl = &c->pop_logs[i];
+		if (fd->pl->journal != NULL)
+			fd->jf = popjournal_start(fd->pl, POP_POLL_MS,
+			    pop_feed_line, fd, err, errlen);
+		else
+			fd->f = popfollow_start(fd->pl->path, POP_POLL_MS,
+			    pop_feed_line, fd, err, errlen);
+		if (fd->f == NULL && fd->jf == NULL)
 			return -1;
 		pop_nfeeds++;
 	}
@@ -224,8 +232,10 @@ pop_stop(void)
 {
 	size_t i;
 
-	for (i = 0; i < pop_nfeeds; i++)
+	for (i = 0; i < pop_nfeeds; i++) {
 		popfollow_stop(pop_feeds[i].f);
+		popjournal_stop(pop_feeds[i].jf);
+	}
 	free(pop_feeds);
 	pop_feeds = NULL;
 	pop_nfeeds = 0;
