@@ -15,6 +15,10 @@
 #                   both    the policy recipe on PORT_MTA and PORT_SUB, and
 #                           the milter recipe's two listeners beside them on
 #                           PORT_MMTA and PORT_MSUB
+#                   chroot  main.cf.chroot-fragment and master.cf.chroot-
+#                           fragment (smtpd chrooted, sockets in
+#                           queue/relaymilter/), with main.cf.milter-
+#                           fragment's lines for milter listeners of its own
 #   PORT_MTA      port-25 style listener on 127.0.0.1 [10025]; its
 #                 {daemon_name} / policy_context is "MTA" (main.cf wide
 #                 default of the recipe)
@@ -80,10 +84,11 @@ pf_setup() {
     case $PF_RECIPE in
         milter) _frags="main.cf.milter-fragment master.cf.milter-fragment" ;;
         policy) _frags="main.cf.fragment master.cf.fragment" ;;
+        chroot) _frags="main.cf.chroot-fragment master.cf.chroot-fragment main.cf.milter-fragment" ;;
         both)   _frags="main.cf.fragment master.cf.fragment main.cf.milter-fragment master.cf.milter-fragment"
                 [ -n "$PORT_MMTA" ] && [ -n "$PORT_MSUB" ] || {
                     diag "pf_setup: PF_RECIPE=both needs PORT_MMTA and PORT_MSUB"; return 1; } ;;
-        *)      diag "pf_setup: PF_RECIPE must be milter, policy or both"; return 1 ;;
+        *)      diag "pf_setup: PF_RECIPE must be milter, policy, both or chroot"; return 1 ;;
     esac
     for _f in $_frags; do
         [ -r "$PF_CONTRIB/$_f" ] || { diag "pf_setup: missing $PF_CONTRIB/$_f"; return 1; }
@@ -149,9 +154,10 @@ minimal_backoff_time = 5s
 maximal_backoff_time = 10s
 
 EOT
-    if [ "$PF_RECIPE" != milter ]; then
-        _pf_main_fragment main.cf.fragment || return 1
-    fi
+    case $PF_RECIPE in
+        policy|both) _pf_main_fragment main.cf.fragment || return 1 ;;
+        chroot) _pf_main_fragment main.cf.chroot-fragment || return 1 ;;
+    esac
     if [ "$PF_RECIPE" != policy ]; then
         _pf_main_fragment main.cf.milter-fragment || return 1
     fi
@@ -160,7 +166,7 @@ EOT
 
     {
         echo "# private Postfix instance for relaymilter's end-to-end tests (t/lib/postfix.sh)"
-        if [ "$PF_RECIPE" != milter ]; then
+        if [ "$PF_RECIPE" = policy ] || [ "$PF_RECIPE" = both ]; then
             echo "# the port 25 style listener: policy_context from main.cf"
             echo "127.0.0.1:$PORT_MTA inet n - n - - smtpd"
         fi
@@ -193,6 +199,7 @@ EOT
     case $PF_RECIPE in
         milter) _pf_master_fragment master.cf.milter-fragment "$PORT_MTA" "$PORT_SUB" || return 1 ;;
         policy) _pf_master_fragment master.cf.fragment - "$PORT_SUB" || return 1 ;;
+        chroot) _pf_master_fragment master.cf.chroot-fragment "$PORT_MTA" "$PORT_SUB" || return 1 ;;
         both)   _pf_master_fragment master.cf.fragment - "$PORT_SUB" || return 1
                 _pf_master_fragment master.cf.milter-fragment "$PORT_MMTA" "$PORT_MSUB" || return 1 ;;
     esac
@@ -212,6 +219,9 @@ _pf_main_fragment() {
         main.cf.fragment)
             grep -qF "smtpd_relay_restrictions = check_policy_service { $PF_POLICY," "$PF_DIR/etc/main.cf" || {
                 diag "pf_setup: no 'check_policy_service { unix:private/relaymilter-policy,' in $1"; return 1; } ;;
+        main.cf.chroot-fragment)
+            grep -qF "smtpd_relay_restrictions = check_policy_service { unix:relaymilter/policy," "$PF_DIR/etc/main.cf" || {
+                diag "pf_setup: no 'check_policy_service { unix:relaymilter/policy,' in $1"; return 1; } ;;
         main.cf.milter-fragment)
             grep -q '^relaymilter_milter_relay = ' "$PF_DIR/etc/main.cf" || {
                 diag "pf_setup: no relaymilter_milter_relay in $1"; return 1; } ;;
