@@ -641,24 +641,6 @@ static const struct bad_case bad_cases[] = {
 	{ "relative pop.logs path",
 	    "pop = {\n  logs = (\n    { path = \"mail.log\"; "
 	    "format = \"dovecot\"; }\n  );\n};\n", 3, "path" },
-	{ "pop.logs entry with both a path and a journal",
-	    "pop = {\n  logs = (\n    { path = \"/var/log/mail.log\"; "
-	    "journal = \"dovecot\"; format = \"dovecot\"; }\n  );\n};\n", 3,
-	    "either a path or a journal" },
-	{ "pop.logs entry with neither a path nor a journal",
-	    "pop = {\n  logs = (\n    { format = \"dovecot\"; }\n  );\n};\n",
-	    3, "either a path or a journal" },
-	{ "pop.logs journal identifier with '='",
-	    "pop = {\n  logs = (\n    { journal = \"a=b\"; "
-	    "format = \"dovecot\"; }\n  );\n};\n", 3, "journal" },
-	{ "pop.logs relative journal_directory",
-	    "pop = {\n  logs = (\n    { journal = \"dovecot\"; "
-	    "journal_directory = \"j\"; format = \"dovecot\"; }\n  );\n};\n",
-	    3, "journal_directory" },
-	{ "pop.logs journal_directory on a file entry",
-	    "pop = {\n  logs = (\n    { path = \"/var/log/x\"; "
-	    "journal_directory = \"/j\"; format = \"dovecot\"; }\n  );\n};\n",
-	    3, "journal_directory" },
 	/* syntax errors */
 	{ "missing value", "x = ;\n", 1, "syntax error" },
 	{ "bad keyword", "\n\ndry_run = tru;\n", 3, "syntax error" },

@@ -3,7 +3,9 @@
  * what the format parsers make of it: a Dovecot login logged through
  * syslog into the journal counts; a failed login, a message of several
  * lines with a login in its second line, and a message too long for a
- * line do not.
+ * line do not. And the pop.logs entries the loader refuses (path and
+ * journal mixed, journal words with '=' or blanks, a relative
+ * journal_directory).
  */
 #include "config.h"
 
@@ -52,6 +54,59 @@ static const struct jcase cases[] = {
 	  "user=<m>, rip=192.0.2.11, lip=127.0.0.1", NULL },
 };
 
+struct bad_case {
+	const char	*entry;		/* inside pop = { logs = ( ... ); } */
+	const char	*want;		/* in the error message */
+};
+
+static const struct bad_case bad_cases[] = {
+	{ "{ path = \"/var/log/mail.log\"; journal = \"dovecot\"; "
+	  "format = \"dovecot\"; }", "either a path or a journal" },
+	{ "{ format = \"dovecot\"; }", "either a path or a journal" },
+	{ "{ journal = \"a=b\"; format = \"dovecot\"; }",
+	  "journal and journal_unit must be words" },
+	{ "{ journal = \"dovecot\"; journal_unit = \"a b\"; "
+	  "format = \"dovecot\"; }", "journal and journal_unit must be words" },
+	{ "{ journal = \"\"; format = \"dovecot\"; }",
+	  "journal and journal_unit must be words" },
+	{ "{ journal = \"dovecot\"; journal_directory = \"j\"; "
+	  "format = \"dovecot\"; }", "journal_directory must be absolute" },
+	{ "{ path = \"/var/log/x\"; journal_directory = \"/j\"; "
+	  "format = \"dovecot\"; }", "journal_directory is for journal" },
+};
+
+/* Each bad entry is refused with its message; a good one loads. */
+static void
+t_popjournal_conf(void)
+{
+	char text[512], err[512];
+	struct conf *c;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++) {
+		snprintf(text, sizeof(text), "pop = {\n  logs = ( %s );\n};\n",
+		    bad_cases[i].entry);
+		err[0] = '\0';
+		c = conf_load_string(text, "t", err, sizeof(err));
+		if (!tap_ok(c == NULL && strstr(err, bad_cases[i].want) != NULL,
+		    "refused: %s", bad_cases[i].entry))
+			printf("# got: %s\n", c != NULL ? "(loaded)" : err);
+		conf_unref(c);
+	}
+	c = conf_load_string("pop = {\n  logs = ( { journal = \"dovecot\"; "
+	    "format = \"dovecot\"; } );\n};\n", "t", err, sizeof(err));
+	tap_ok(c != NULL, "the documented journal entry loads");
+	if (c != NULL) {
+		tap_is_str(c->pop_logs[0].journal_unit, "dovecot.service",
+		    "journal_unit defaults to dovecot.service");
+		tap_is_str(c->pop_logs[0].source, "journal:dovecot",
+		    "its source is journal:dovecot");
+		tap_ok(c->pop_logs[0].journal_directory == NULL,
+		    "journal_directory unset: the system journal");
+	}
+	conf_unref(c);
+}
+
 static void
 t_popjournal_case(const struct jcase *c, const struct conf_poplog *pl)
 {
@@ -85,5 +140,6 @@ main(void)
 	    strlen(big)) == 0, "a message longer than a line gives no line");
 	tap_ok(popjournal_line(buf, 20, 0, "dovecot", "pop3-login: Login:",
 	    18) == 0, "a line that does not fit the buffer gives none");
+	t_popjournal_conf();
 	return tap_done();
 }
