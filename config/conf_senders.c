@@ -1,0 +1,137 @@
+/*
+ * conf_senders: the addresses each user may write in MAIL FROM where
+ * bind_sender is on (users[].senders). All users' entries sit in one
+ * hash map of the config (c->senders), keyed by the user's index in
+ * c->users, a tab, and the normalized entry: "<i>\t<local>@<domain>" for
+ * an address, "<i>\t@<domain>" for a whole domain. The keys live in the
+ * config's arena, so a config with many users costs one table, not one
+ * per user, and a lookup is two probes of it with no allocation.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "conf_load.h"
+#include "conf_read.h"
+
+/* The longest key: an index, a tab, a local part, "@", a domain. */
+#define CONF_SENDERS_KEYMAX	(24 + ADDR_LOCAL_MAX + ADDR_DOMAIN_MAX + 2)
+
+struct conf_senders_arg {
+	size_t		 idx;		/* the user's index in c->users */
+	const char	*user;		/* its name, for messages */
+};
+
+/* Stage "<idx>\t<entry>" in c->senders; 0, or -1 when out of memory. */
+static int
+conf_senders_stage(struct conf *c, size_t idx, const char *local,
+    const char *domain)
+{
+	char key[CONF_SENDERS_KEYMAX];
+	int n = snprintf(key, sizeof(key), "%zu\t%s@%s", idx, local, domain);
+
+	/* Any non-NULL value marks presence; the config itself will do. */
+	if (n < 0 || (size_t)n >= sizeof(key))
+		return -1;
+	return strmap_stage(&c->senders, key, (size_t)n, c);
+}
+
+/* Why a MAIL FROM form cannot be a senders entry, or NULL if it can. */
+static const char *
+conf_senders_bad_kind(const struct addr *a)
+{
+	switch (a->kind) {
+	case ADDR_PLAIN:
+		return a->local_toolong ? "its local part is too long" : NULL;
+	case ADDR_NULL:
+		return "the null sender <> is always allowed and is not listed";
+	case ADDR_ROUTED:
+		return "a routed address (source route, %, !, a quoted @ or a "
+		    "second @) never matches a sender";
+	default:
+		return "not an address local@domain, nor @domain";
+	}
+}
+
+/* One users[].senders entry: "local@domain" or "@domain". */
+static int
+conf_senders_item(struct loader *L, const config_setting_t *e, const char *v,
+    void *arg)
+{
+	const struct conf_senders_arg *a = arg;
+	char d[ADDR_DOMAIN_MAX];
+	const char *why;
+	struct addr ad;
+
+	if (v == NULL || *v == '\0')
+		return conf_read_fail(L, e, "users[%s].senders: an empty entry",
+		    a->user);
+	if (v[0] == '@') {
+		/* A whole domain: the domain itself, not its subdomains. */
+		if (v[1] == '\0' || v[1] == '.' || strchr(v + 1, '@') != NULL ||
+		    addr_domain_normalize(v + 1, strlen(v + 1), d,
+		    sizeof(d)) != 0)
+			return conf_read_fail(L, e, "users[%s].senders: \"%s\" "
+			    "is not @domain (an invalid domain)", a->user, v);
+		if (conf_senders_stage(L->c, a->idx, "", d) != 0)
+			return conf_read_nomem(L, e);
+		return 0;
+	}
+	addr_parse(v, &ad);
+	if ((why = conf_senders_bad_kind(&ad)) != NULL)
+		return conf_read_fail(L, e, "users[%s].senders: \"%s\": %s",
+		    a->user, v, why);
+	if (conf_senders_stage(L->c, a->idx, ad.local, ad.domain) != 0)
+		return conf_read_nomem(L, e);
+	return 0;
+}
+
+int
+conf_senders_load(struct loader *L, const config_setting_t *e,
+    const struct conf_user *u, size_t idx)
+{
+	struct conf_senders_arg a = { idx, u->name };
+	struct addr ad;
+	int rc;
+
+	rc = conf_read_strlist(L, e, "users[].senders", conf_senders_item, &a);
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
+	/*
+	 * No senders key: a user named by an address may use that address
+	 * (the usual login of mail providers); any other name, only <>.
+	 */
+	addr_parse(u->name, &ad);
+	if (ad.kind == ADDR_PLAIN && !ad.local_toolong &&
+	    conf_senders_stage(L->c, idx, ad.local, ad.domain) != 0)
+		return conf_read_nomem(L, e);
+	return 0;
+}
+
+int
+conf_sender_allowed(const struct conf *c, const char *authen,
+    const struct addr *sender)
+{
+	const struct conf_user *u;
+	char key[CONF_SENDERS_KEYMAX];
+	size_t idx;
+	int n;
+
+	if (sender->kind == ADDR_NULL)
+		return 1;
+	/* Routing, no domain, a bare postmaster: never one's own address. */
+	if (sender->kind != ADDR_PLAIN || sender->local_toolong ||
+	    c->senders.n == 0 || authen == NULL ||
+	    (u = conf_user_find(c, authen)) == NULL)
+		return 0;
+	idx = (size_t)(u - c->users);
+	n = snprintf(key, sizeof(key), "%zu\t@%s", idx, sender->domain);
+	if (n > 0 && (size_t)n < sizeof(key) &&
+	    strmap_get(&c->senders, key, (size_t)n) != NULL)
+		return 1;
+	n = snprintf(key, sizeof(key), "%zu\t%s@%s", idx, sender->local,
+	    sender->domain);
+	return n > 0 && (size_t)n < sizeof(key) &&
+	    strmap_get(&c->senders, key, (size_t)n) != NULL;
+}
