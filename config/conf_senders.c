@@ -87,25 +87,52 @@ conf_senders_item(struct loader *L, const config_setting_t *e, const char *v,
 	return 0;
 }
 
+/* The daemon_name of a listener with bind_sender on, "relay", or NULL. */
+static const char *
+conf_senders_bound_where(const struct conf *c)
+{
+	size_t i;
+
+	if (c->relay.bind_sender)
+		return "relay";
+	for (i = 0; i < c->nservices; i++)
+		if (c->services[i].bind_sender)
+			return c->services[i].service;
+	return NULL;
+}
+
 int
 conf_senders_load(struct loader *L, const config_setting_t *e,
     const struct conf_user *u, size_t idx)
 {
 	struct conf_senders_arg a = { idx, u->name };
+	const char *where;
 	struct addr ad;
 	int rc;
 
 	rc = conf_read_strlist(L, e, "users[].senders", conf_senders_item, &a);
-	if (rc != 0)
-		return rc < 0 ? -1 : 0;
-	/*
-	 * No senders key: a user named by an address may use that address
-	 * (the usual login of mail providers); any other name, only <>.
-	 */
-	addr_parse(u->name, &ad);
-	if (ad.kind == ADDR_PLAIN && !ad.local_toolong &&
-	    conf_senders_stage(L->c, idx, ad.local, ad.domain) != 0)
-		return conf_read_nomem(L, e);
+	if (rc < 0)
+		return -1;
+	if (rc == 0) {
+		/*
+		 * No senders key: a user named by an address may use that
+		 * address (the usual login of mail providers).
+		 */
+		addr_parse(u->name, &ad);
+		if (ad.kind == ADDR_PLAIN && !ad.local_toolong) {
+			if (conf_senders_stage(L->c, idx, ad.local,
+			    ad.domain) != 0)
+				return conf_read_nomem(L, e);
+			return 0;
+		}
+	} else if (config_setting_length(conf_read_get(e,
+	    "users[].senders")) > 0)
+		return 0;
+	/* A relaying user left with <> alone is most likely an oversight. */
+	if (u->relay && (where = conf_senders_bound_where(L->c)) != NULL)
+		conf_read_warn(L, e, "user \"%s\" has no senders while "
+		    "bind_sender is on (%s): with SMTP AUTH it may send only "
+		    "with MAIL FROM <>", u->name, where);
 	return 0;
 }
 

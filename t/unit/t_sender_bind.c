@@ -153,6 +153,27 @@ test_bind_rows(void)
 		snprintf(what, sizeof(what), "row %zu: reply", i + 1);
 		check_reply(&d, b->rcpt, what);
 	}
+	/* A relaying user left with <> alone draws a warning. */
+	{
+		static const struct { const char *name; int warned; } w[] = {
+			{ "\"alice\"", 0 }, { "\"bob\"", 0 },
+			{ "\"carol\"", 1 }, { "\"dave@example.net\"", 0 },
+			{ "\"erin@example.net\"", 1 }, { "\"frank\"", 0 },
+		};
+		size_t j, k;
+
+		for (j = 0; j < NELEM(w); j++) {
+			int n = 0;
+
+			for (k = 0; k < c->nwarnings; k++)
+				n += strstr(c->warnings[k], w[j].name) != NULL &&
+				    strstr(c->warnings[k], "no senders") != NULL;
+			snprintf(what, sizeof(what), "user %s: %s", w[j].name,
+			    w[j].warned ? "warned of having no senders" :
+			    "no warning");
+			tap_is_int(n, w[j].warned, what);
+		}
+	}
 	/* The reason names neither the user nor what it may use. */
 	{
 		struct req_spec r = { SUB, OUT, NULL, "alice", "bob@example.com",
