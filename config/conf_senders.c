@@ -23,18 +23,47 @@ struct conf_senders_arg {
 	const char	*user;		/* its name, for messages */
 };
 
+/*
+ * Write the key "<idx>\t<local>@<domain>" into key (CONF_SENDERS_KEYMAX
+ * bytes, not NUL-terminated) and return its length, 0 if it does not
+ * fit. By hand, not snprintf: it runs for every bound decision.
+ */
+static size_t
+conf_senders_key(char *key, size_t idx, const char *local,
+    const char *domain)
+{
+	char digits[24];
+	size_t nd = 0, ll = strlen(local), dl = strlen(domain), n;
+
+	do {
+		digits[nd++] = (char)('0' + idx % 10);
+		idx /= 10;
+	} while (idx > 0);
+	n = nd + 1 + ll + 1 + dl;
+	if (n > CONF_SENDERS_KEYMAX)
+		return 0;
+	for (n = 0; nd > 0; )
+		key[n++] = digits[--nd];
+	key[n++] = '\t';
+	memcpy(key + n, local, ll);
+	n += ll;
+	key[n++] = '@';
+	memcpy(key + n, domain, dl);
+	return n + dl;
+}
+
 /* Stage "<idx>\t<entry>" in c->senders; 0, or -1 when out of memory. */
 static int
 conf_senders_stage(struct conf *c, size_t idx, const char *local,
     const char *domain)
 {
 	char key[CONF_SENDERS_KEYMAX];
-	int n = snprintf(key, sizeof(key), "%zu\t%s@%s", idx, local, domain);
+	size_t n = conf_senders_key(key, idx, local, domain);
 
 	/* Any non-NULL value marks presence; the config itself will do. */
-	if (n < 0 || (size_t)n >= sizeof(key))
+	if (n == 0)
 		return -1;
-	return strmap_stage(&c->senders, key, (size_t)n, c);
+	return strmap_stage(&c->senders, key, n, c);
 }
 
 /* Why a MAIL FROM form cannot be a senders entry, or NULL if it can. */
@@ -142,8 +171,7 @@ conf_sender_allowed(const struct conf *c, const char *authen,
 {
 	const struct conf_user *u;
 	char key[CONF_SENDERS_KEYMAX];
-	size_t idx;
-	int n;
+	size_t idx, n;
 
 	if (sender->kind == ADDR_NULL)
 		return 1;
@@ -153,12 +181,9 @@ conf_sender_allowed(const struct conf *c, const char *authen,
 	    (u = conf_user_find(c, authen)) == NULL)
 		return 0;
 	idx = (size_t)(u - c->users);
-	n = snprintf(key, sizeof(key), "%zu\t@%s", idx, sender->domain);
-	if (n > 0 && (size_t)n < sizeof(key) &&
-	    strmap_get(&c->senders, key, (size_t)n) != NULL)
+	n = conf_senders_key(key, idx, "", sender->domain);
+	if (n > 0 && strmap_get(&c->senders, key, n) != NULL)
 		return 1;
-	n = snprintf(key, sizeof(key), "%zu\t%s@%s", idx, sender->local,
-	    sender->domain);
-	return n > 0 && (size_t)n < sizeof(key) &&
-	    strmap_get(&c->senders, key, (size_t)n) != NULL;
+	n = conf_senders_key(key, idx, sender->local, sender->domain);
+	return n > 0 && strmap_get(&c->senders, key, n) != NULL;
 }
