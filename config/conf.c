@@ -101,6 +101,7 @@ conf_free(struct conf *c)
 	}
 	free(c->users);
 	strmap_free(&c->usermap, NULL);
+	strmap_free(&c->senders, NULL);
 	free(c->auth_dovecot);
 	free(c->auth_saslauthd);
 	conf_free_strv(c->auth_mechanisms, c->auth_nmechanisms);

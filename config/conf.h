@@ -23,6 +23,7 @@
 
 #include <stddef.h>
 
+#include "addr.h"
 #include "arena.h"
 #include "domset.h"
 #include "netset.h"
@@ -54,6 +55,7 @@ struct relay_policy {
 	int		 pop_before_smtp;
 	int		 relay_for_non_local_senders;
 	int		 relay_for_client_machines;
+	int		 bind_sender;	/* MAIL FROM must be the user's own */
 	struct netset	*allow_from_nets;	/* always_allow_from: IPs */
 	struct domset	*allow_from_names;	/* always_allow_from: names */
 	struct domset	*allow_to;		/* always_allow_to */
@@ -126,6 +128,9 @@ struct conf {
 	struct conf_user *users;
 	size_t		 nusers;
 	struct strmap	 usermap;	/* name -> struct conf_user * */
+	/* users[].senders: "<user index>\t<local>@<domain>" and
+	 * "<user index>\t@<domain>" keys (conf_senders.c) */
+	struct strmap	 senders;
 
 	char		*auth_dovecot;
 	char		*auth_saslauthd;
@@ -212,6 +217,18 @@ const struct relay_policy *conf_service(const struct conf *c,
  */
 const struct conf_user *conf_user_find(const struct conf *c,
     const char *authen);
+
+/*
+ * conf_sender_allowed -- whether the SMTP AUTH name authen may use
+ * sender (a parsed MAIL FROM) under bind_sender: the null sender always;
+ * a plain local@domain when the user's senders list it, or list
+ * "@domain" (that domain exactly, not its subdomains); domains compare
+ * normalized (case, IDN), local parts case-insensitively. A routed or
+ * otherwise not plain sender, and any sender of a name that is not a
+ * user, never. Returns 1 or 0. Pure, allocation-free, thread-safe.
+ */
+int conf_sender_allowed(const struct conf *c, const char *authen,
+    const struct addr *sender);
 
 /*
  * conf_user_keylen -- how much of the SMTP AUTH name authen names its

@@ -55,6 +55,7 @@ const struct conf_key conf_keys[] = {
 	{ "relay.relay_for_client_machines", CONF_KEY_BOOL, "false", 0, 0 },
 	{ "relay.always_allow_from", CONF_KEY_LIST, NULL, 0, 0 },
 	{ "relay.always_allow_to", CONF_KEY_LIST, NULL, 0, 0 },
+	{ "relay.bind_sender", CONF_KEY_BOOL, "false", 0, 0 },
 	/* services entries: an absent key inherits relay's value */
 	{ "services[].daemon_name", CONF_KEY_STRING, NULL, 0, 0 },
 	{ "services[].smtp_auth", CONF_KEY_BOOL, NULL, 0, 0 },
@@ -63,10 +64,13 @@ const struct conf_key conf_keys[] = {
 	{ "services[].relay_for_client_machines", CONF_KEY_BOOL, NULL, 0, 0 },
 	{ "services[].always_allow_from", CONF_KEY_LIST, NULL, 0, 0 },
 	{ "services[].always_allow_to", CONF_KEY_LIST, NULL, 0, 0 },
+	{ "services[].bind_sender", CONF_KEY_BOOL, NULL, 0, 0 },
 	/* users entries */
 	{ "users[].name", CONF_KEY_STRING, NULL, 0, 0 },
 	{ "users[].password", CONF_KEY_STRING, NULL, 0, 0 },
 	{ "users[].relay", CONF_KEY_BOOL, "false", 0, 0 },
+	/* none: a name that is an address is its own sender */
+	{ "users[].senders", CONF_KEY_LIST, NULL, 0, 0 },
 	/* auth; no mechanisms listed: every one the loader knows */
 	{ "auth.dovecot", CONF_KEY_STRING, NULL, 0, 0 },
 	{ "auth.saslauthd", CONF_KEY_STRING, NULL, 0, 0 },

@@ -232,6 +232,7 @@ static const struct {
 	    offsetof(struct relay_policy, relay_for_non_local_senders) },
 	{ "relay_for_client_machines",
 	    offsetof(struct relay_policy, relay_for_client_machines) },
+	{ "bind_sender", offsetof(struct relay_policy, bind_sender) },
 };
 
 /*
@@ -443,7 +444,8 @@ conf_load_users(struct loader *L, const config_setting_t *root)
 		struct conf_user *u = &c->users[c->nusers++];
 
 		if ((e = conf_read_entry(L, s, "users", i)) == NULL ||
-		    conf_load_user(L, e, u) != 0)
+		    conf_load_user(L, e, u) != 0 ||
+		    conf_senders_load(L, e, u, c->nusers - 1) != 0)
 			return -1;
 		rc = strmap_put(&c->usermap, u->name, strlen(u->name), u);
 		if (rc < 0)
@@ -459,6 +461,8 @@ conf_load_users(struct loader *L, const config_setting_t *root)
 			conf_load_warn_readable(L, e);
 		}
 	}
+	if (strmap_commit(&c->senders) != 0)
+		return conf_read_nomem(L, s);
 	return 0;
 }
 
@@ -697,6 +701,7 @@ conf_load_build(config_t *cfg, const char *name, const char *text, char *err,
 	domset_init_in(&c->local_domains, &c->arena);
 	netset_init(&c->lan);
 	strmap_init_in(&c->usermap, &c->arena);
+	strmap_init_in(&c->senders, &c->arena);
 	domset_init_in(&c->auth_realms, &c->arena);
 	if (conf_load_top(&L, root) != 0 || conf_load_local(&L, root) != 0 ||
 	    conf_load_relay(&L, root) != 0 || conf_load_services(&L, root) != 0 ||

@@ -45,4 +45,16 @@ void conf_pop_free(struct conf *c);
  */
 long conf_check_number(const char *p, size_t len, long lo, long hi);
 
+struct loader;
+
+/*
+ * conf_senders_load -- read users[].senders of the users entry e (user u,
+ * at index idx of c->users) into c->senders, staged: strmap_commit makes
+ * them visible. Without the key, a name that is a plain address is the
+ * user's one sender. Returns 0, or -1 with "file:line: message" (an
+ * empty entry, a bad or routed address, <>) set through L.
+ */
+int conf_senders_load(struct loader *L, const config_setting_t *e,
+    const struct conf_user *u, size_t idx);
+
 #endif

@@ -25,6 +25,7 @@ static const char *const rule_names[RULE_COUNT] = {
 	[RULE_SERIAL] = "serial",
 	[RULE_ERROR] = "error",
 	[RULE_ROUTING_MISMATCH] = "routing-mismatch",
+	[RULE_SENDER_LOGIN_MISMATCH] = "sender-login-mismatch",
 };
 
 const char *
@@ -191,6 +192,26 @@ policy_relaying(const struct conf *c, const struct relay_policy *rp,
 	policy_set(out, POLICY_ACCEPT, RULE_SERIAL, NULL);
 }
 
+/*
+ * Step 0: bind_sender. An authenticated client writing a MAIL FROM that
+ * is not its user's refuses every recipient, local ones included: a
+ * stolen password must not send in other people's names even to us.
+ * The reason names neither the user nor the addresses allowed. Returns
+ * 1 when it decided.
+ */
+static int
+policy_sender_bound(const struct conf *c, const struct relay_policy *rp,
+    const struct policy_request *req, struct policy_decision *out)
+{
+	if (!rp->bind_sender || req->auth_user == NULL ||
+	    req->auth_user[0] == '\0' ||
+	    conf_sender_allowed(c, req->auth_user, req->sender))
+		return 0;
+	policy_set(out, POLICY_REJECT, RULE_SENDER_LOGIN_MISMATCH,
+	    "sender address not allowed for this login");
+	return 1;
+}
+
 void
 policy_decide(const struct conf *c, const struct relay_policy *rp,
     const struct policy_request *req, struct policy_decision *out)
@@ -200,6 +221,8 @@ policy_decide(const struct conf *c, const struct relay_policy *rp,
 	out->routing_mismatch = 0;
 	out->relay_verdict = POLICY_ACCEPT;
 	out->relay_rule = RULE_COUNT;
+	if (policy_sender_bound(c, rp, req, out))
+		return;
 	/*
 	 * A bare <postmaster> is ours like a local domain, and like one it
 	 * is local only where the MTA delivers it here: an MTA that

@@ -34,6 +34,8 @@ enum policy_rule {
 	RULE_ERROR,
 	/* a local domain the MTA relays, whose relaying steps 2-5 refuse */
 	RULE_ROUTING_MISMATCH,
+	/* step 0: bind_sender, MAIL FROM not one of the user's addresses */
+	RULE_SENDER_LOGIN_MISMATCH,
 	RULE_COUNT
 };
 
@@ -79,6 +81,10 @@ struct policy_decision {
  * "Decision procedure") for one recipient under the relay policy rp of
  * conf c. Fills out. Pure: no I/O but the pop callback, no allocation,
  * no locks.
+ * Step 0 comes first: where rp->bind_sender is on and the session is
+ * authenticated (req->auth_user not empty), a MAIL FROM the user may not
+ * use (conf_sender_allowed) refuses every recipient, local ones too,
+ * with RULE_SENDER_LOGIN_MISMATCH.
  * A recipient in a local domain (or a bare <postmaster>) whose
  * req->rcpt_mailer is known and is neither in c->local_transports nor
  * "error"/"discard" is not accepted as local: it goes on through steps

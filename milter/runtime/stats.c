@@ -43,6 +43,7 @@ static const char *const stats_fixed_names[STATS_FIXED_COUNT] = {
 	[STATS_ROUTING_MISMATCH] = "routing.mismatch",
 	[STATS_POLICY_REQUESTS] = "policy.requests",
 	[STATS_POLICY_MALFORMED] = "policy.malformed",
+	[STATS_SENDER_MISMATCH] = "sender_mismatch",
 };
 
 static struct stats_shard *

@@ -25,6 +25,7 @@ enum stats_counter {
 	STATS_ROUTING_MISMATCH,
 	STATS_POLICY_REQUESTS,
 	STATS_POLICY_MALFORMED,
+	STATS_SENDER_MISMATCH,	/* recipients refused by bind_sender */
 	STATS_FIXED_COUNT
 };
 

@@ -56,6 +56,11 @@ use_conf(struct conf *c)
 		CHECK(c->users[i].name != NULL && c->users[i].name[0] != '\0');
 		CHECK(c->users[i].password != NULL);
 		CHECK(conf_user_find(c, c->users[i].name) == &c->users[i]);
+		/* bind_sender: <> always, a routed sender never */
+		addr_parse("<>", &sender);
+		CHECK(conf_sender_allowed(c, c->users[i].name, &sender));
+		addr_parse("<@a.test:alice@example.com>", &sender);
+		CHECK(!conf_sender_allowed(c, c->users[i].name, &sender));
 	}
 	for (i = 0; i < c->nservices; i++) {
 		CHECK(c->services[i].service != NULL);

@@ -132,6 +132,8 @@ static const struct fixed_case fixed[] = {
 	    "relaymilter_policy_requests_total 10" },
 	{ STATS_POLICY_MALFORMED, 11, "policy.malformed 11",
 	    "relaymilter_policy_malformed_total 11" },
+	{ STATS_SENDER_MISMATCH, 12, "sender_mismatch 12",
+	    "relaymilter_sender_mismatch_total 12" },
 };
 
 static uint64_t
