@@ -192,7 +192,8 @@ replay_file(struct replay *rp, int fd, const char *name)
 	}
 	gzerror(gz, &err);
 	gzclose(gz);
-	if (err != Z_OK && err != Z_BUF_ERROR) {
+	/* Z_BUF_ERROR: a gzip stream cut short */
+	if (err != Z_OK) {
 		fprintf(stderr, "relaymilter: %s: read error (%s)\n", name,
 		    err == Z_ERRNO ? strerror(errno) : "damaged gzip data");
 		return -1;
