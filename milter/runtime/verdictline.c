@@ -44,6 +44,13 @@ verdictline_hex(char c)
 	return -1;
 }
 
+/* The bytes log_clean escapes: all others it copies as they are. */
+static int
+verdictline_escaped(unsigned char c)
+{
+	return c <= 0x20 || c >= 0x7f || c == '"' || c == '\\';
+}
+
 int
 verdictline_unescape(const char *s, size_t len, char *out, size_t outlen)
 {
@@ -57,21 +64,26 @@ verdictline_unescape(const char *s, size_t len, char *out, size_t outlen)
 		if (o + 1 >= outlen)
 			return -1;
 		if (c == '\\') {
-			/* log_clean writes \xHH, lower-case hex, never \x00 */
+			/*
+			 * log_clean writes \xHH in lower-case hex, for the
+			 * bytes it escapes only, never \x00: one spelling per
+			 * value, so log_clean(unescaped) gives the text back.
+			 */
 			int hi, lo;
 
 			if (len - i < 4 || s[i + 1] != 'x')
 				return -1;
 			hi = verdictline_hex(s[i + 2]);
 			lo = verdictline_hex(s[i + 3]);
-			if (hi < 0 || lo < 0 || (hi | lo) == 0)
+			if (hi < 0 || lo < 0 || (hi | lo) == 0 ||
+			    !verdictline_escaped((unsigned char)(hi << 4 | lo)))
 				return -1;
 			out[o++] = (char)(hi << 4 | lo);
 			i += 3;
 			continue;
 		}
 		/* A byte log_clean escapes cannot stand bare in its output. */
-		if (c <= 0x20 || c >= 0x7f || c == '"')
+		if (verdictline_escaped(c))
 			return -1;
 		out[o++] = (char)c;
 	}
@@ -97,13 +109,15 @@ verdictline_head(const char *s, size_t len, struct verdictline *out)
 			const char *q, *qe;
 
 			if ((size_t)(p - s) < tl + 3 ||
-			    memcmp(p - tl, t, tl) != 0 || p[-tl - 1] != ' ' ||
-			    p[-tl - 2] != ':')
+			    memcmp(p - tl, t, tl) != 0 || *(p - tl - 1) != ' ' ||
+			    *(p - tl - 2) != ':')
 				continue;
+			/* the queue id: printable, after a space or nothing */
 			qe = p - tl - 2;
-			for (q = qe; q > s && q[-1] != ' '; q--)
+			for (q = qe; q > s && q[-1] > ' ' && q[-1] < 0x7f; q--)
 				;
-			if (q == qe || (size_t)(qe - q) >= sizeof(out->qid))
+			if (q == qe || (size_t)(qe - q) >= sizeof(out->qid) ||
+			    (q > s && q[-1] != ' '))
 				continue;
 			memcpy(out->qid, q, (size_t)(qe - q));
 			out->qid[qe - q] = '\0';
@@ -129,6 +143,10 @@ verdictline_client(const char *v, size_t vl, struct verdictline *out)
 		return -1;
 	buf[n - 1] = '\0';
 	*open = '\0';
+	/* an address as netaddr_format writes it, or "unknown" */
+	if (open[1 + strspn(open + 1, "0123456789abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ.:")] != '\0')
+		return -1;
 	snprintf(out->client_ip, sizeof(out->client_ip), "%s",
 	    strcmp(open + 1, "unknown") == 0 ? "" : open + 1);
 	snprintf(out->client_name, sizeof(out->client_name), "%s",

@@ -54,9 +54,11 @@ int verdictline_parse(const char *s, size_t len, struct verdictline *out);
 /*
  * verdictline_unescape -- undo log_clean on s[0..len): each \xHH becomes
  * its byte, anything else is copied. Writes a NUL-terminated string of at
- * most outlen - 1 bytes. Returns its length, or -1 for a backslash not
- * starting \xHH, an escaped NUL, a byte log_clean would have escaped
- * (space, control, quote, 0x7f and above), or a result that does not fit.
+ * most outlen - 1 bytes. Returns its length, or -1 for text log_clean
+ * cannot have written: a backslash not starting \xHH (lower-case hex), an
+ * escaped NUL or an escaped byte log_clean copies as it is, a bare byte it
+ * escapes (space, control, quote, backslash, 0x7f and above), or a result
+ * that does not fit. So log_clean of the result is s again.
  */
 int verdictline_unescape(const char *s, size_t len, char *out,
     size_t outlen);

@@ -120,6 +120,7 @@ static const struct line_case cases[] = {
 	BAD("empty line", "", 0),
 	BAD("verdict without its colon", "Q1 reject " BASE, 0),
 	BAD("no queue id", ": reject " BASE, 0),
+	BAD("a control byte in the queue id", "Q\x01Q: reject " BASE, 0),
 	BAD("unknown verdict", "Q1: refuse " BASE, 0),
 	/* ---- damaged ---- */
 	{ "cut in a value", "Q1: reject rcpt=<u@remote.test> rule=outside-lan "
@@ -134,6 +135,8 @@ static const struct line_case cases[] = {
 	BAD("a backslash not \\xHH", "Q1: reject rcpt=<u\\n@r.test> "
 	    "rule=local", -1),
 	BAD("upper-case hex", "Q1: reject rcpt=<u\\x2A@r.test> rule=local", -1),
+	BAD("an escape log_clean never writes", "Q1: reject "
+	    "rcpt=<u\\x40r.test> rule=local", -1),
 	BAD("escaped NUL", "Q1: reject rcpt=<u\\x00@r.test> rule=local", -1),
 	BAD("a bare tab", "Q1: reject rcpt=<u\t@r.test> rule=local", -1),
 	BAD("a bare 8-bit byte", "Q1: reject rcpt=<\xc3\xa9@r.test> "
@@ -148,6 +151,9 @@ static const struct line_case cases[] = {
 	BAD("bad pop", "Q1: reject " BASE " pop=2", -1),
 	BAD("client without brackets", "Q1: reject rcpt=<u@r.test> rule=local "
 	    "client=192.0.2.9 from=<> service=MTA", -1),
+	BAD("escaped space in the address", "Q1: reject rcpt=<u@r.test> "
+	    "rule=local client=unknown[192.0.2\\x20.9] from=<> service=MTA",
+	    -1),
 	BAD("client address too long", "Q1: reject rcpt=<u@r.test> rule=local "
 	    "client=unknown[0123456789012345678901234567890123456789012345678"
 	    "901234567890123] from=<> service=MTA", -1),
@@ -220,9 +226,11 @@ check_roundtrip(void)
 	    "refused");
 	n = verdictline_unescape("abc", 3, back, 4);
 	tap_is_int(n, 3, "a result that just fits is taken");
+	n = verdictline_unescape("\\x5c", 4, back, 2);
+	tap_is_int(n, 1, "\\x5c unescapes to one byte");
+	tap_is_str(back, "\\", "... the backslash");
 	n = verdictline_unescape("\\x41", 4, back, 2);
-	tap_is_int(n, 1, "\\x41 unescapes to one byte");
-	tap_is_str(back, "A", "... the byte A");
+	tap_is_int(n, -1, "\\x41 is refused: log_clean writes A as it is");
 }
 
 int
