@@ -50,28 +50,33 @@ check_fields(const struct verdictline *v)
 static size_t
 write_line(const struct verdictline *v, char *out, size_t len)
 {
-	char r[BIG], s[BIG], n[BIG], u[BIG], svc[BIG], m[BIG], ru[BIG];
 	static const char *const words[] = { "accept", "reject", "tempfail" };
-	char pop[8] = "";
-	int w;
+	char pop[8] = "", client[VERDICTLINE_VALUE_MAX + 80];
+	const struct { const char *key, *val; int always; } f[] = {
+		{ "rcpt", v->rcpt, 1 }, { "rule", v->rule, 1 },
+		{ "client", client, 1 }, { "from", v->sender, 1 },
+		{ "service", v->service[0] ? v->service : "-", 1 },
+		{ "user", v->user, 0 }, { "mailer", v->mailer, 0 },
+		{ "pop", pop, 0 },
+	};
+	size_t o, i;
 
-	log_clean(v->rcpt, r, sizeof(r));
-	log_clean(v->sender, s, sizeof(s));
-	log_clean(v->client_name[0] ? v->client_name : "unknown", n,
-	    sizeof(n));
-	log_clean(v->service[0] ? v->service : "-", svc, sizeof(svc));
-	log_clean(v->user, u, sizeof(u));
-	log_clean(v->mailer, m, sizeof(m));
-	log_clean(v->rule, ru, sizeof(ru));
+	snprintf(client, sizeof(client), "%s[%s]", v->client_name[0] ?
+	    v->client_name : "unknown", v->client_ip[0] ? v->client_ip :
+	    "unknown");
 	if (v->pop != VERDICTLINE_POP_NONE)
 		snprintf(pop, sizeof(pop), "%d", v->pop);
-	w = snprintf(out, len, "%s: %s%s rcpt=%s rule=%s client=%s[%s] "
-	    "from=%s service=%s%s%s%s%s%s%s", v->qid, v->dry_run ? "would " :
-	    "", words[v->verdict], r, ru, n, v->client_ip[0] ? v->client_ip :
-	    "unknown", s, svc, u[0] ? " user=" : "", u, m[0] ? " mailer=" : "",
-	    m, pop[0] ? " pop=" : "", pop);
-	CHECK(w > 0 && (size_t)w < len);
-	return (size_t)w;
+	o = (size_t)snprintf(out, len, "%s: %s%s", v->qid, v->dry_run ?
+	    "would " : "", words[v->verdict]);
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		if (!f[i].always && f[i].val[0] == '\0')
+			continue;
+		o += (size_t)snprintf(out + o, len - o, " %s=", f[i].key);
+		log_clean(f[i].val, out + o, len - o);
+		o += strlen(out + o);
+		CHECK(o + 1 < len);
+	}
+	return o;
 }
 
 static void
