@@ -60,9 +60,11 @@ replay_keep(struct replay *rp, const char *rule)
 	for (i = 0; i < REPLAY_KEPT_MAX && rp->kept_rule[i][0]; i++)
 		if (strcmp(rp->kept_rule[i], rule) == 0)
 			break;
-	if (i == REPLAY_KEPT_MAX)
-		i = REPLAY_KEPT_MAX - 1;	/* the last slot takes the rest */
-	else if (!rp->kept_rule[i][0])
+	if (i == REPLAY_KEPT_MAX) {
+		/* more rules than slots: the last one counts the rest */
+		i = REPLAY_KEPT_MAX - 1;
+		snprintf(rp->kept_rule[i], sizeof(rp->kept_rule[i]), "other");
+	} else if (!rp->kept_rule[i][0])
 		snprintf(rp->kept_rule[i], sizeof(rp->kept_rule[i]), "%s",
 		    rule);
 	rp->kept_count[i]++;
@@ -214,7 +216,7 @@ replay_pair_cmp(const void *a, const void *b)
 static void
 replay_summary(const struct replay *rp)
 {
-	struct replay_pair p[256];
+	static struct replay_pair p[3 * RULE_COUNT * 3 * RULE_COUNT];
 	size_t np = 0, i;
 	int a, b, x, y;
 
@@ -222,8 +224,7 @@ replay_summary(const struct replay *rp)
 		for (b = 0; b < RULE_COUNT; b++)
 			for (x = 0; x < 3; x++)
 				for (y = 0; y < RULE_COUNT; y++)
-					if (rp->pairs[a][b][x][y] != 0 &&
-					    np < sizeof(p) / sizeof(p[0]))
+					if (rp->pairs[a][b][x][y] != 0)
 						p[np++] = (struct replay_pair){
 						    a, b, x, y,
 						    rp->pairs[a][b][x][y] };
