@@ -2,16 +2,19 @@
  * explain: the offline form of the decision, for administrators and
  * tests. The POP store is replaced by the --pop flag, the clock is the
  * real one, and dry_run is ignored: it shows what the policy says.
+ * --replay builds its requests here too, from the fields of a log line.
  */
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <sysexits.h>
 #include <time.h>
 
 #include "explain.h"
 #include "policy.h"
 
+/* The store's answer is the one given (--pop, or pop= of a log line). */
 static int
 explain_pop(void *ctx, const struct netaddr *client, time_t now, int window)
 {
@@ -22,34 +25,55 @@ explain_pop(void *ctx, const struct netaddr *client, time_t now, int window)
 }
 
 int
+explain_request(struct explain_req *er, const char *client,
+    const char *client_name, const char *auth, const char *from, int pop)
+{
+	struct policy_request *req = &er->req;
+
+	memset(req, 0, sizeof(*req));
+	if (client != NULL && netaddr_parse(client, &er->client) != 0)
+		return -1;
+	addr_parse(from, &er->sender);
+	req->client = client != NULL ? &er->client : NULL;
+	req->client_name = client_name;
+	req->auth_user = auth;
+	req->sender = &er->sender;
+	req->rcpt = &er->rcpt;
+	req->now = time(NULL);
+	er->pop = pop;
+	req->pop = explain_pop;
+	req->pop_ctx = &er->pop;
+	return 0;
+}
+
+void
+explain_decide(struct explain_req *er, const struct conf *c,
+    const struct relay_policy *rp, const char *rcpt, const char *mailer,
+    struct policy_decision *d)
+{
+	addr_parse(rcpt, &er->rcpt);
+	er->req.rcpt_mailer = mailer;
+	policy_decide(c, rp, &er->req, d);
+}
+
+int
 explain_run(const struct conf *c, const struct explain_opts *o,
     char *const *rcpts, int nrcpt, FILE *out)
 {
 	const struct relay_policy *rp = conf_service(c, o->daemon_name);
-	struct policy_request req = { 0 };
+	struct explain_req er;
 	struct policy_decision d;
-	struct netaddr client;
-	struct addr sender, rcpt;
 	char reply[600];
 	int i, all = 1;
 
-	if (netaddr_parse(o->client, &client) != 0) {
+	if (explain_request(&er, o->client, o->client_name, o->auth, o->from,
+	    o->pop) != 0) {
 		fprintf(stderr, "relaymilter: --client %s: not an IP address\n",
 		    o->client);
 		return EX_USAGE;
 	}
-	addr_parse(o->from, &sender);
-	req.client = &client;
-	req.client_name = o->client_name;
-	req.auth_user = o->auth;
-	req.sender = &sender;
-	req.now = time(NULL);
-	req.pop = explain_pop;
-	req.pop_ctx = (void *)&o->pop;
 	for (i = 0; i < nrcpt; i++) {
-		addr_parse(rcpts[i], &rcpt);
-		req.rcpt = &rcpt;
-		policy_decide(c, rp, &req, &d);
+		explain_decide(&er, c, rp, rcpts[i], NULL, &d);
 		if (d.verdict == POLICY_ACCEPT) {
 			fprintf(out, "accept %s rule=%s\n", rcpts[i],
 			    policy_rule_name(d.rule));

@@ -1,7 +1,7 @@
 /*
  * main: the relaymilter program. It loads the config (or the embedded
  * default), then either checks it (-n), explains a decision (--explain),
- * or binds the milter socket (and the Postfix policy, Sendmail socket
+ * replays logged decisions under it (--replay), or binds the milter socket (and the Postfix policy, Sendmail socket
  * map, control and auth sockets it names), daemonizes unless -f, drops
  * privileges and serves. SIGUSR1 reloads the config; libmilter owns
  * SIGHUP, SIGTERM and SIGINT as "stop".
@@ -31,6 +31,7 @@
 #include "policyd.h"
 #include "pop.h"
 #include "reload.h"
+#include "replay.h"
 #include "socketmap.h"
 
 static const char *main_conffile;	/* NULL: embedded default */
@@ -44,7 +45,8 @@ main_usage(FILE *f)
 	    "       relaymilter [-c FILE] --explain --client IP "
 	    "[--client-name NAME]\n"
 	    "                   [--daemon-name NAME] [--auth USER] [--pop] "
-	    "--from SENDER RCPT...\n");
+	    "--from SENDER RCPT...\n"
+	    "       relaymilter [-c CANDIDATE] --replay FILE...\n");
 }
 
 /* Load -c FILE, else /etc/relaymilter.conf, else the embedded default. */
@@ -332,7 +334,7 @@ main_serve(struct conf *c, int foreground)
 }
 
 enum { OPT_EXPLAIN = 256, OPT_CLIENT, OPT_CLIENT_NAME, OPT_DAEMON_NAME,
-    OPT_AUTH, OPT_POP, OPT_FROM, OPT_HELP };
+    OPT_AUTH, OPT_POP, OPT_FROM, OPT_HELP, OPT_REPLAY };
 
 static const struct option main_longopts[] = {
 	{ "explain",	no_argument,		NULL, OPT_EXPLAIN },
@@ -343,6 +345,7 @@ static const struct option main_longopts[] = {
 	{ "pop",	no_argument,		NULL, OPT_POP },
 	{ "from",	required_argument,	NULL, OPT_FROM },
 	{ "help",	no_argument,		NULL, OPT_HELP },
+	{ "replay",	no_argument,		NULL, OPT_REPLAY },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -352,6 +355,7 @@ main(int argc, char **argv)
 	struct explain_opts eo = { 0 };
 	const char *path = CONF_DEFAULT_PATH;
 	int opt, explicit_path = 0, foreground = 0, check = 0, explain = 0;
+	int replay = 0;
 	char err[CONF_ERRLEN];
 	struct conf *c;
 	int rc;
@@ -375,6 +379,7 @@ main(int argc, char **argv)
 		case OPT_AUTH: eo.auth = optarg; break;
 		case OPT_POP: eo.pop = 1; break;
 		case OPT_FROM: eo.from = optarg; break;
+		case OPT_REPLAY: replay = 1; break;
 		default:
 			main_usage(stderr);
 			return EX_USAGE;
@@ -387,8 +392,16 @@ main(int argc, char **argv)
 		main_usage(stderr);
 		return EX_USAGE;
 	}
-	if ((!explain && (optind < argc || eo.client || eo.from || eo.pop ||
+	if (replay && (explain || check || foreground || optind >= argc)) {
+		fprintf(stderr, "relaymilter: --replay needs at least one file "
+		    "(- for standard input) and no other mode\n");
+		main_usage(stderr);
+		return EX_USAGE;
+	}
+	if ((!explain && !replay && (optind < argc || eo.client || eo.from || eo.pop ||
 	    eo.auth || eo.client_name || eo.daemon_name)) ||
+	    (replay && (eo.client || eo.from || eo.pop || eo.auth ||
+	    eo.client_name || eo.daemon_name)) ||
 	    (explain && check)) {
 		main_usage(stderr);
 		return EX_USAGE;
@@ -397,10 +410,10 @@ main(int argc, char **argv)
 	 * Until it detaches, even a background daemon tells its starter what
 	 * went wrong on stderr: there may be no syslog to read.
 	 */
-	log_init("relaymilter", !check && !explain);
+	log_init("relaymilter", !check && !explain && !replay);
 	c = main_load(path, explicit_path, err, sizeof(err));
 	if (c == NULL) {
-		if (check || explain)
+		if (check || explain || replay)
 			fprintf(stderr, "%s\n", err);
 		else
 			log_msg(LOG_ERR, "%s", err);
@@ -415,6 +428,11 @@ main(int argc, char **argv)
 	}
 	if (explain) {
 		rc = explain_run(c, &eo, argv + optind, argc - optind, stdout);
+		conf_unref(c);
+		return rc;
+	}
+	if (replay) {
+		rc = replay_run(c, argv + optind, argc - optind, stdout);
 		conf_unref(c);
 		return rc;
 	}

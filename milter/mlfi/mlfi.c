@@ -31,7 +31,6 @@ struct mlfi_conn {
 	struct netaddr	 client;
 	char		 client_ip[48];
 	char		 client_name[256];	/* verified name, or "" */
-	char		 client_label[256];	/* the name shown in logs */
 	char		 service[64];
 	int		 stats_slot;	/* counters of this listener */
 	char		 auth_user[256];
@@ -172,17 +171,13 @@ mlfi_client_name_basis(int *said, const char *why)
  * sends no {client_resolve}. Any other MTA's name is not trusted.
  */
 static void
-mlfi_client_name(SMFICTX *ctx, struct mlfi_conn *cc, const char *hostname)
+mlfi_client_name(SMFICTX *ctx, struct mlfi_conn *cc)
 {
 	static int said_resolve, said_postfix, said_none;
 	const char *name = smfi_getsymval(ctx, "{client_name}");
 	const char *resolve = smfi_getsymval(ctx, "{client_resolve}");
 	const char *v = smfi_getsymval(ctx, "v");
 
-	/*
-	 * The connect argument may be an unconfirmed PTR name (Sendmail):
-	 * it is shown in logs only, never matched.
-	 */
 	if (name == NULL || name[0] == '[' || strcmp(name, "unknown") == 0)
 		name = NULL;
 	else if (resolve != NULL) {
@@ -201,8 +196,6 @@ mlfi_client_name(SMFICTX *ctx, struct mlfi_conn *cc, const char *hostname)
 		name = NULL;
 	}
 	mlfi_copy(cc->client_name, sizeof(cc->client_name), name);
-	mlfi_copy(cc->client_label, sizeof(cc->client_label),
-	    cc->client_name[0] ? cc->client_name : hostname);
 }
 
 static sfsistat
@@ -227,7 +220,12 @@ mlfi_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
 		    sizeof(cc->client_ip));
 	else
 		mlfi_copy(cc->client_ip, sizeof(cc->client_ip), "unknown");
-	mlfi_client_name(ctx, cc, hostname);
+	/*
+	 * The connect argument may be an unconfirmed PTR name (Sendmail):
+	 * neither matched nor logged, the log names verified names only.
+	 */
+	(void)hostname;
+	mlfi_client_name(ctx, cc);
 	v = smfi_getsymval(ctx, "{daemon_name}");
 	if (v == NULL && cc->conf->nservices > 0)
 		mlfi_missing(MLFI_MISSING_DAEMON_NAME, "it sent no "
@@ -347,7 +345,6 @@ mlfi_envrcpt(SMFICTX *ctx, char **argv)
 	if (vs.qid != NULL && vs.qid[0] == '\0')
 		vs.qid = NULL;
 	vs.client_ip = cc->client_ip;
-	vs.client_label = cc->client_label;
 	vs.service = cc->service;
 	vs.sender_raw = cc->sender_raw;
 	vs.auth_user = cc->auth_user;

@@ -115,7 +115,6 @@ policyd_decide(const struct conf *c, const struct policyproto_req *r,
 	req.pop_ctx = pop_store();
 	vs.qid = qid[0] != '\0' ? qid : NULL;
 	vs.client_ip = ip;
-	vs.client_label = name;
 	vs.service = ctx;
 	vs.sender_raw = sender;
 	vs.auth_user = user;

@@ -22,22 +22,58 @@ verdict_angle(const char *raw, char *out, size_t len)
 	    raw[0] == '<' ? "" : ">");
 }
 
+/*
+ * What the POP store answered while policy_decide ran: the callback of
+ * the request, wrapped so that its answer reaches the log line.
+ */
+struct verdict_pop {
+	policy_pop_fn	 fn;
+	void		*ctx;
+	int		 asked;
+	int		 answer;
+};
+
+static int
+verdict_pop_seen(void *ctx, const struct netaddr *client, time_t now,
+    int window)
+{
+	struct verdict_pop *vp = ctx;
+
+	vp->answer = vp->fn == NULL ? -1 : vp->fn(vp->ctx, client, now,
+	    window);
+	vp->asked = 1;
+	return vp->answer;
+}
+
+/*
+ * The decision line: every input of the decision, so that --replay
+ * (verdictline.c reads it back) can decide it again. The client's name is
+ * the verified one the policy saw, "unknown" when there is none; mailer=
+ * only when the MTA named the transport, pop= only when the decision
+ * asked the store (1 a login, 0 none, -1 the store could not answer).
+ */
 static void
 verdict_log(const struct verdict_session *vs, const char *what,
-    const char *rcpt, enum policy_rule rule)
+    const char *rcpt, const struct policy_request *req,
+    enum policy_rule rule, const struct verdict_pop *vp)
 {
-	char r[310], s[310], n[300], u[300], svc[100];
+	char r[310], s[310], n[300], u[300], svc[100], m[100], pop[8] = "";
+	const char *name = req->client_name;
 
 	verdict_angle(rcpt, r, sizeof(r));
 	verdict_angle(vs->sender_raw, s, sizeof(s));
-	log_clean(vs->client_label[0] && vs->client_label[0] != '[' ?
-	    vs->client_label : "unknown", n, sizeof(n));
+	log_clean(name != NULL && name[0] != '\0' ? name : "unknown", n,
+	    sizeof(n));
 	log_clean(vs->service[0] ? vs->service : "-", svc, sizeof(svc));
 	log_clean(vs->auth_user, u, sizeof(u));
+	log_clean(req->rcpt_mailer, m, sizeof(m));
+	if (vp->asked)
+		snprintf(pop, sizeof(pop), "%d", vp->answer);
 	log_msg(LOG_INFO, "%s: %s rcpt=%s rule=%s client=%s[%s] from=%s "
-	    "service=%s%s%s", vs->qid ? vs->qid : "NOQUEUE", what, r,
+	    "service=%s%s%s%s%s%s%s", vs->qid ? vs->qid : "NOQUEUE", what, r,
 	    policy_rule_name(rule), n, vs->client_ip, s, svc,
-	    u[0] ? " user=" : "", u);
+	    u[0] ? " user=" : "", u, m[0] ? " mailer=" : "", m,
+	    pop[0] ? " pop=" : "", pop);
 }
 
 /*
@@ -75,7 +111,12 @@ verdict_decide(const struct conf *c, const struct relay_policy *rp,
     const struct policy_request *req, const struct verdict_session *vs,
     const char *rcpt_raw, struct policy_decision *d)
 {
-	policy_decide(c, rp, req, d);
+	struct verdict_pop vp = { req->pop, req->pop_ctx, 0, 0 };
+	struct policy_request seen = *req;
+
+	seen.pop = verdict_pop_seen;
+	seen.pop_ctx = &vp;
+	policy_decide(c, rp, &seen, d);
 	stats_decision_slot(d->verdict, d->rule, vs->stats_slot);
 	if (d->verdict == POLICY_ACCEPT && d->rule == RULE_POP_BEFORE_SMTP)
 		stats_inc(STATS_POP_HITS);
@@ -84,16 +125,17 @@ verdict_decide(const struct conf *c, const struct relay_policy *rp,
 	if (d->routing_mismatch)
 		verdict_log_mismatch(vs, rcpt_raw, req->rcpt_mailer, d);
 	if (d->verdict == POLICY_ACCEPT) {
-		verdict_log(vs, "accept", rcpt_raw, d->rule);
+		verdict_log(vs, "accept", rcpt_raw, req, d->rule, &vp);
 		return VERDICT_ACCEPT;
 	}
 	if (c->dry_run) {
 		stats_inc(STATS_DRY_RUN_REJECTS);
 		verdict_log(vs, d->verdict == POLICY_REJECT ? "would reject" :
-		    "would tempfail", rcpt_raw, d->rule);
+		    "would tempfail", rcpt_raw, req, d->rule, &vp);
 		return VERDICT_ACCEPT;
 	}
-	verdict_log(vs, policy_verdict_name(d->verdict), rcpt_raw, d->rule);
+	verdict_log(vs, policy_verdict_name(d->verdict), rcpt_raw, req,
+	    d->rule, &vp);
 	return d->verdict == POLICY_REJECT ? VERDICT_REJECT : VERDICT_TEMPFAIL;
 }
 

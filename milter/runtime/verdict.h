@@ -15,7 +15,6 @@
 struct verdict_session {
 	const char	*qid;		/* queue id, or NULL: "NOQUEUE" */
 	const char	*client_ip;	/* text, "" if unknown */
-	const char	*client_label;	/* name for the log, "" if none */
 	const char	*service;	/* daemon_name, "" if none */
 	const char	*sender_raw;	/* MAIL FROM as the client sent it */
 	const char	*auth_user;	/* SMTP AUTH name, "" if none */
@@ -33,8 +32,10 @@ enum verdict_answer {
  * verdict_decide -- decide the recipient req->rcpt (written rcpt_raw by
  * the client) under rp of c with policy_decide, count it, and log it:
  * "QID: accept|reject|tempfail|would reject|would tempfail rcpt=<..>
- * rule=.. client=name[ip] from=<..> service=.. [user=..]" (values
- * escaped), preceded by a "mismatch" warning when the MTA routes a local
+ * rule=.. client=name[ip] from=<..> service=.. [user=..] [mailer=..]
+ * [pop=1|0|-1]" (values escaped; name is req->client_name, the verified
+ * one, or "unknown"; mailer= when req->rcpt_mailer is known; pop= when
+ * the decision asked req->pop, with its answer), preceded by a "mismatch" warning when the MTA routes a local
  * recipient elsewhere (whose refusal policy_decide turned into a
  * tempfail). Fills d. Returns what to answer: a refusal under
  * c->dry_run is answered VERDICT_ACCEPT (and counted as a dry-run

@@ -146,9 +146,6 @@ socketmap_decide(int fd, const struct conf *c, const struct smapproto_key *k)
 		snprintf(ip, sizeof(ip), "unknown");
 	vs.qid = k->qid[0] != '\0' ? k->qid : NULL;
 	vs.client_ip = ip;
-	/* as the milter shows it: the verified name, else Sendmail's */
-	vs.client_label = req.client_name != NULL ? req.client_name :
-	    k->client_name;
 	vs.service = k->daemon_name;
 	vs.sender_raw = from;
 	vs.auth_user = k->auth_authen;

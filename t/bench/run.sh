@@ -3,8 +3,8 @@
 # (make bench): the decision engine, the big config's load time and idle
 # memory (bigconf.sh), memory per session, reload under load, the
 # Postfix policy service's round trip, Postfix throughput with and
-# without milters and the policy service, the POP store, and SMTP AUTH
-# against Dovecot's. Results go to stdout as "name value" lines and to
+# without milters and the policy service, the POP store, SMTP AUTH
+# against Dovecot's, and --replay over a big log. Results go to stdout as "name value" lines and to
 # t/bench/out/results.txt in the build tree.
 set -u
 : "${top_srcdir:=.}" "${top_builddir:=.}"
@@ -70,6 +70,9 @@ echo "## POP-before-SMTP store lookups and decisions"
 
 echo "## SMTP AUTH through Postfix: relaymilter against Dovecot's auth"
 bash "$top_srcdir/t/bench/auth.sh" 2000 10 5
+
+echo "## --replay: log lines per second (plain, gzip, standard input)"
+sh "$top_srcdir/t/bench/replay.sh" "$top_builddir"
 } > "$OUT/results.txt" 2>&1
 # Not "| tee": the block must run in this shell, so that the trap above
 # sees the PIDs it started and stops them.

@@ -34,7 +34,7 @@ set -u
 : "${FUZZ_WORK:=$builddir/t/fuzz/build/work}"
 
 TARGETS="fuzz_addr fuzz_conf fuzz_authproto fuzz_saslauthd fuzz_poplog
-fuzz_ctlproto fuzz_b64 fuzz_policyproto fuzz_smapproto"
+fuzz_ctlproto fuzz_b64 fuzz_policyproto fuzz_smapproto fuzz_verdictline"
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 CFLAGS_FUZZ="-g -O1 -fno-omit-frame-pointer -pthread -Wall -Wextra"
 out=$builddir/t/fuzz/build

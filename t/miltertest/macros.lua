@@ -8,7 +8,7 @@ local one = tap.rcpt
 one("203.0.113.9", nil, "<u@remote.test>", SMFIR_REPLYCODE,
     "no daemon_name, outside client: relay refused")
 tap.logged("logged as outside-lan with service=-", "reject rcpt=<u@remote.test>",
-    "rule=outside-lan", "client=client.example[203.0.113.9]", "service=-")
+    "rule=outside-lan", "client=unknown[203.0.113.9]", "service=-")
 one("203.0.113.9", nil, "<u@example.org>", SMFIR_CONTINUE,
     "alias domain accepted from outside")
 one("127.0.0.1", { ["{daemon_name}"] = "MTA" }, "<u@remote.test>",
