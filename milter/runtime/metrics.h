@@ -15,7 +15,7 @@
 #include "conf.h"
 
 #define METRICS_THREADS		2	/* the server's thread pool */
-#define METRICS_CLIENTS		16	/* connections at once; more wait */
+#define METRICS_CLIENTS		16	/* connections at once */
 #define METRICS_TIMEOUT_S	10	/* idle connection closed after */
 #define METRICS_CONTENT_TYPE	"text/plain; version=0.0.4; charset=utf-8"
 

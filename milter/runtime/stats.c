@@ -349,8 +349,9 @@ stats_render_decisions(FILE *f, const struct stats_snapshot *s, int prom)
 			    (unsigned long long)s->decision[v][r];
 
 			if (prom)
-				fprintf(f, "relaymilter_decisions_total{verdict="
-				    "\"%s\",rule=\"%s\"} %llu\n", vn, rn, val);
+				fprintf(f, "relaymilter_decisions_total"
+				    "{verdict=\"%s\",rule=\"%s\"} %llu\n", vn,
+				    rn, val);
 			else
 				fprintf(f, "%s.%s %llu\n", vn, rn, val);
 		}

@@ -42,7 +42,7 @@ enum stats_counter {
 
 /* The front doors whose open sessions are counted. */
 enum stats_door {
-	STATS_DOOR_MILTER,	/* SMTP sessions the MTA runs through the milter */
+	STATS_DOOR_MILTER,	/* SMTP sessions through the milter */
 	STATS_DOOR_POLICY,	/* Postfix policy service connections */
 	STATS_DOOR_SOCKETMAP,	/* Sendmail socket map connections */
 	STATS_DOOR_COUNT
@@ -58,10 +58,10 @@ struct stats_snapshot {
 	int		 nservices;
 	char		 service_names[STATS_SERVICES][STATS_NAME_MAX];
 	uint64_t	 service[STATS_SERVICES][STATS_VERDICTS][RULE_COUNT];
-	uint64_t	 auth[STATS_MECHS][2];	/* [mech][0 failure, 1 success] */
+	uint64_t	 auth[STATS_MECHS][2];	/* [mech][1: success] */
 	int64_t		 sessions[STATS_DOOR_COUNT];
-	uint64_t	 config_generation;	/* configs installed; 1 at start */
-	int64_t		 config_loaded_at;	/* time(NULL) of the install */
+	uint64_t	 config_generation;	/* configs installed */
+	int64_t		 config_loaded_at;	/* when, time(NULL) */
 	uint64_t	 config_load_us;	/* how long its load took */
 };
 

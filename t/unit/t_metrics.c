@@ -56,7 +56,7 @@ enum field { F_FIXED, F_DECISION, F_SERVICE, F_AUTH, F_SESSIONS, F_CONFIG };
 struct render_case {
 	enum field	 field;
 	int		 a, b, c;	/* indexes into that field */
-	const char	*mech;		/* F_AUTH: the mechanism (a: result) */
+	const char	*mech;		/* F_AUTH (a: 1 success) */
 	uint64_t	 value;
 	const char	*prom;		/* a line of the exposition */
 	const char	*plain;		/* a line of relayctl stats */
@@ -113,9 +113,11 @@ static const struct render_case render_cases[] = {
 	    "relaymilter_auth_total{mechanism=\"SCRAM-SHA-256\",result="
 	    "\"success\"} 0", "auth.SCRAM-SHA-256.success 0" },
 	{ F_SESSIONS, STATS_DOOR_MILTER, 0, 0, NULL, 3,
-	    "relaymilter_sessions_open{door=\"milter\"} 3", "sessions.milter 3" },
+	    "relaymilter_sessions_open{door=\"milter\"} 3",
+	    "sessions.milter 3" },
 	{ F_SESSIONS, STATS_DOOR_POLICY, 0, 0, NULL, 1,
-	    "relaymilter_sessions_open{door=\"policy\"} 1", "sessions.policy 1" },
+	    "relaymilter_sessions_open{door=\"policy\"} 1",
+	    "sessions.policy 1" },
 	{ F_SESSIONS, STATS_DOOR_SOCKETMAP, 0, 0, NULL, 0,
 	    "relaymilter_sessions_open{door=\"socketmap\"} 0",
 	    "sessions.socketmap 0" },
@@ -170,7 +172,8 @@ test_render(struct stats_snapshot *s)
 		tap_is_int(count_line(prom, render_cases[i].prom), 1, what);
 		if (render_cases[i].plain == NULL)
 			continue;
-		snprintf(what, sizeof(what), "plain: %s", render_cases[i].plain);
+		snprintf(what, sizeof(what), "plain: %s",
+		    render_cases[i].plain);
 		tap_is_int(count_line(plain, render_cases[i].plain), 1, what);
 	}
 	tap_ok(prom != NULL && plain != NULL, "stats_render to memory");
@@ -182,7 +185,7 @@ test_render(struct stats_snapshot *s)
 
 struct label_case {
 	const char	*name;		/* the listener's daemon_name */
-	const char	*label;		/* as the label value prints it */
+	const char	*label;		/* as its label prints it */
 };
 
 static const struct label_case label_cases[] = {
@@ -208,8 +211,9 @@ test_labels(struct stats_snapshot *s)
 		    label_cases[i].name);
 		s->service[0][POLICY_REJECT][RULE_SERIAL] = 9;
 		prom = rendered(s, 1);
-		snprintf(want, sizeof(want), "relaymilter_service_decisions_total"
-		    "{service=\"%s\",verdict=\"reject\",rule=\"serial\"} 9",
+		snprintf(want, sizeof(want),
+		    "relaymilter_service_decisions_total{service=\"%s\","
+		    "verdict=\"reject\",rule=\"serial\"} 9",
 		    label_cases[i].label);
 		snprintf(what, sizeof(what), "label: %s", want);
 		tap_is_int(prom ? count_line(prom, want) : -1, 1, what);
