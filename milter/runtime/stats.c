@@ -2,7 +2,10 @@
  * stats: sharded, lock-free counters. Each thread picks a shard on first
  * use; a shard is a block of 64-bit counters aligned to a cache line.
  * Totals are the sum over shards, read with relaxed atomics: a reader may
- * see a count one step old, never a torn one.
+ * see a count one step old, never a torn one. The few gauges (sessions
+ * open, the config's generation and load) are plain atomics. One
+ * renderer prints a snapshot of it all, as "name value" lines or as the
+ * Prometheus text format, for relayctl stats and for GET /metrics.
  */
 #include "config.h"
 
@@ -170,7 +173,6 @@ stats_get_decision(enum policy_verdict v, enum policy_rule r)
 		    __ATOMIC_RELAXED);
 	return t;
 }
-
 
 /* How many of saslmech's mechanisms have a slot of their own. */
 static int
