@@ -79,6 +79,7 @@ conf_free(struct conf *c)
 	free(c->socket_group);
 	free(c->postfix_policy);
 	free(c->sendmail_socketmap);
+	free(c->metrics);
 	free(c->control);
 	free(c->control_group);
 	free(c->user);

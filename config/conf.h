@@ -41,6 +41,8 @@
  */
 #define CONF_SOCKETS		(SOCKSPEC_ACCEPT_UNIX | SOCKSPEC_ACCEPT_INET)
 #define CONF_CONTROL_SOCKETS	SOCKSPEC_ACCEPT_UNIX
+/* metrics: HTTP for a Prometheus server, which scrapes TCP only */
+#define CONF_METRICS_SOCKETS	SOCKSPEC_ACCEPT_INET
 #define CONF_ERRLEN		1024
 
 enum conf_on_error {
@@ -106,6 +108,8 @@ struct conf {
 	char		*socket_group;
 	char		*postfix_policy;	/* Postfix policy door, or NULL */
 	char		*sendmail_socketmap;	/* Sendmail socket map door */
+	char		*metrics;	/* Prometheus scrape address, or NULL */
+	int		 metrics_public;	/* metrics may be off loopback */
 	char		*control;
 	int		 control_mode;
 	char		*control_group;

@@ -22,6 +22,9 @@ const struct conf_key conf_keys[] = {
 	 * the Sendmail socket map); socket_mode and socket_group apply */
 	{ "postfix_policy", CONF_KEY_STRING, NULL, 0, 0 },
 	{ "sendmail_socketmap", CONF_KEY_STRING, NULL, 0, 0 },
+	/* Prometheus text over HTTP; off loopback only with metrics_public */
+	{ "metrics", CONF_KEY_STRING, NULL, 0, 0 },
+	{ "metrics_public", CONF_KEY_BOOL, "false", 0, 0 },
 	{ "control", CONF_KEY_STRING, NULL, 0, 0 },
 	{ "control_mode", CONF_KEY_MODE, NULL, 0, 0777 },
 	{ "control_group", CONF_KEY_STRING, NULL, 0, 0 },

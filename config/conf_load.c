@@ -662,6 +662,9 @@ conf_load_top(struct loader *L, const config_setting_t *root)
 	    &c->postfix_policy) < 0 ||
 	    conf_load_item_socket(L, root, "sendmail_socketmap", CONF_SOCKETS,
 	    &c->sendmail_socketmap) < 0 ||
+	    conf_load_item_socket(L, root, "metrics", CONF_METRICS_SOCKETS,
+	    &c->metrics) < 0 ||
+	    conf_read_bool(L, root, "metrics_public", &c->metrics_public) < 0 ||
 	    conf_load_item_socket(L, root, "control", CONF_CONTROL_SOCKETS,
 	    &c->control) < 0 ||
 	    conf_read_mode(L, root, "control_mode", &c->control_mode) < 0 ||

@@ -9,7 +9,8 @@
  * only, and no socket mode may let every local user in; the milter
  * socket may sit on a network address, since the MTA may run elsewhere,
  * but that draws a warning (a door's MTA runs beside relaymilter: it has
- * no such need). The socket
+ * no such need); the metrics address, which shows who relays how much,
+ * must be loopback unless metrics_public says otherwise. The socket
  * rules run on the finished values, with the loader's positions for the
  * messages. Whoever can write the file, an @include, or the folder that
  * holds one sets the policy at the next reload: a file every local user
@@ -53,6 +54,11 @@ static const struct {
 	{ "sendmail_socketmap", 1, "every host that reaches it could ask for "
 	    "relay decisions and write decision lines to the log; use a unix "
 	    "socket, or 127.0.0.1 or ::1 (Sendmail runs on this host)" },
+	/* with metrics_public = true: a warning (conf_perm_public) */
+	{ "metrics", 1, "every host that reaches it can read the counters "
+	    "(who relays how much, which rules refuse, how many logins "
+	    "fail); use 127.0.0.1 or ::1, or set metrics_public = true and "
+	    "let only the Prometheus server reach it (a firewall)" },
 };
 #define CONF_PERM_NSOCKS (sizeof(conf_perm_socks) / sizeof(conf_perm_socks[0]))
 
@@ -141,6 +147,13 @@ conf_perm_mode_check(struct loader *L, const config_setting_t *root)
 	return 0;
 }
 
+/* metrics_public = true: the metrics address may be off loopback. */
+static int
+conf_perm_public(const struct conf *c, const char *path)
+{
+	return strcmp(path, "metrics") == 0 && c->metrics_public;
+}
+
 int
 conf_perm_sockets(struct loader *L, const config_setting_t *root)
 {
@@ -159,6 +172,14 @@ conf_perm_sockets(struct loader *L, const config_setting_t *root)
 		if (v == NULL || sockspec_parse(v, CONF_SOCKETS, &sp, msg,
 		    sizeof(msg)) != 0 || sockspec_local(&sp))
 			continue;
+		if (conf_perm_public(L->c, conf_perm_socks[i].path)) {
+			conf_read_warn(L, s, "metrics \"%s\" is not on a "
+			    "loopback address (metrics_public = true): every "
+			    "host that reaches it can read the counters; let "
+			    "only the Prometheus server reach it (a firewall)",
+			    v);
+			continue;
+		}
 		if (conf_perm_socks[i].refuse)
 			return conf_read_fail(L, s, "%s \"%s\" is not on a "
 			    "loopback address: %s", conf_perm_socks[i].path, v,

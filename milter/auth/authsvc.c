@@ -135,7 +135,7 @@ void
 authsvc_failed(const struct conf *c, const char *proto, const char *user,
     const char *mech, const char *rip, const char *why)
 {
-	stats_inc(STATS_AUTH_FAILURE);
+	stats_auth(0, mech);
 	authsvc_log(LOG_NOTICE, "failure", proto, user, mech, rip, why);
 	throttle_failed(rip, user, time(NULL), c->auth_failure_window);
 }
@@ -161,6 +161,6 @@ void
 authsvc_succeeded(const char *proto, const char *user, const char *mech,
     const char *rip)
 {
-	stats_inc(STATS_AUTH_SUCCESS);
+	stats_auth(1, mech);
 	authsvc_log(LOG_INFO, "success", proto, user, mech, rip, NULL);
 }

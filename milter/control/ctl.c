@@ -61,6 +61,8 @@ ctl_status(FILE *out)
 		if (c->sendmail_socketmap != NULL)
 			fprintf(out, "listener.sendmail_socketmap %s\n",
 			    c->sendmail_socketmap);
+		if (c->metrics != NULL)
+			fprintf(out, "listener.metrics %s\n", c->metrics);
 		if (c->control != NULL)
 			fprintf(out, "listener.control %s\n", c->control);
 		fprintf(out, "services %zu\n", c->nservices);

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sysexits.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "authsvc.h"
@@ -27,12 +28,14 @@
 #include "ctl.h"
 #include "explain.h"
 #include "log.h"
+#include "metrics.h"
 #include "mlfi.h"
 #include "policyd.h"
 #include "pop.h"
 #include "reload.h"
 #include "replay.h"
 #include "socketmap.h"
+#include "stats.h"
 
 static const char *main_conffile;	/* NULL: embedded default */
 static char main_abspath[4096];
@@ -189,11 +192,13 @@ main_describe(const struct conf *c)
 		    "the LAN is loopback, only LAN clients may relay",
 		    CONF_DEFAULT_PATH);
 	log_msg(LOG_INFO, "relaymilter %s starting: config=%s "
-	    "socket=%s%s%s%s%s services=%zu users=%zu%s", PACKAGE_VERSION, c->path, c->socket,
+	    "socket=%s%s%s%s%s%s%s services=%zu users=%zu%s", PACKAGE_VERSION,
+	    c->path, c->socket,
 	    c->postfix_policy ? " postfix_policy=" : "",
 	    c->postfix_policy ? c->postfix_policy : "",
 	    c->sendmail_socketmap ? " sendmail_socketmap=" : "",
 	    c->sendmail_socketmap ? c->sendmail_socketmap : "",
+	    c->metrics ? " metrics=" : "", c->metrics ? c->metrics : "",
 	    c->nservices, c->nusers, c->dry_run ? " dry_run=yes" : "");
 }
 
@@ -223,7 +228,8 @@ main_setup(struct conf *c, int foreground, char **pidfile)
 	    ctl_open(c, err, sizeof(err)) != 0 ||
 	    authsvc_open(c, err, sizeof(err)) != 0 ||
 	    policyd_open(c, err, sizeof(err)) != 0 ||
-	    socketmap_open(c, err, sizeof(err)) != 0) {
+	    socketmap_open(c, err, sizeof(err)) != 0 ||
+	    metrics_open(c, err, sizeof(err)) != 0) {
 		log_msg(LOG_ERR, "%s", err);
 		return EX_UNAVAILABLE;
 	}
@@ -288,7 +294,8 @@ main_threads(struct conf *c)
 		    "service or socket map threads");
 		return EX_OSERR;
 	}
-	if (pop_start(c, err, sizeof(err)) != 0) {
+	if (pop_start(c, err, sizeof(err)) != 0 ||
+	    metrics_start(err, sizeof(err)) != 0) {
 		log_msg(LOG_ERR, "%s", err);
 		return EX_OSERR;
 	}
@@ -322,6 +329,7 @@ main_serve(struct conf *c, int foreground)
 	authsvc_close();
 	policyd_close();
 	socketmap_close();
+	metrics_close();
 	pop_stop();
 	if (pidfile != NULL)
 		unlink(pidfile);
@@ -357,6 +365,7 @@ main(int argc, char **argv)
 	int opt, explicit_path = 0, foreground = 0, check = 0, explain = 0;
 	int replay = 0;
 	char err[CONF_ERRLEN];
+	struct timespec t0, t1;
 	struct conf *c;
 	int rc;
 
@@ -411,6 +420,7 @@ main(int argc, char **argv)
 	 * went wrong on stderr: there may be no syslog to read.
 	 */
 	log_init("relaymilter", !check && !explain && !replay);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	c = main_load(path, explicit_path, err, sizeof(err));
 	if (c == NULL) {
 		if (check || explain || replay)
@@ -436,5 +446,8 @@ main(int argc, char **argv)
 		conf_unref(c);
 		return rc;
 	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	stats_config_loaded(time(NULL), (double)(t1.tv_sec - t0.tv_sec) +
+	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 	return main_serve(c, foreground);
 }

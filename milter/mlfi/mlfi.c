@@ -33,6 +33,7 @@ struct mlfi_conn {
 	char		 client_name[256];	/* verified name, or "" */
 	char		 service[64];
 	int		 stats_slot;	/* counters of this listener */
+	int		 session_open;	/* counted in sessions.milter */
 	char		 auth_user[256];
 	int		 have_sender;
 	struct addr	 sender;
@@ -236,6 +237,10 @@ mlfi_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
 	cc->rp = conf_service(cc->conf, cc->service);
 	cc->stats_slot = stats_service_slot(cc->service);
 	stats_inc(STATS_CONNECTIONS);
+	if (!cc->session_open) {
+		cc->session_open = 1;
+		stats_session(STATS_DOOR_MILTER, 1);
+	}
 	return mlfi_continue(cc, SMFIP_NR_CONN);
 }
 
@@ -380,6 +385,8 @@ mlfi_close(SMFICTX *ctx)
 	struct mlfi_conn *cc = smfi_getpriv(ctx);
 
 	if (cc != NULL) {
+		if (cc->session_open)
+			stats_session(STATS_DOOR_MILTER, -1);
 		conf_unref(cc->conf);
 		free(cc);
 		smfi_setpriv(ctx, NULL);

@@ -175,6 +175,7 @@ policyd_client(int fd, void *arg)
 	(void)arg;
 	if (pc == NULL)
 		return;
+	stats_session(STATS_DOOR_POLICY, 1);
 	for (;;) {
 		rc = policyproto_parse(pc->buf, pc->len, &pc->sc, &r, &used, err,
 		    sizeof(err));
@@ -202,5 +203,6 @@ policyd_client(int fd, void *arg)
 		memmove(pc->buf, pc->buf + used, pc->len - used);
 		pc->len -= used;
 	}
+	stats_session(STATS_DOOR_POLICY, -1);
 	free(pc);
 }

@@ -13,6 +13,7 @@
 
 #include "popstore.h"
 #include "popstore_impl.h"
+#include "stats.h"
 
 struct popstore {
 	const struct popstore_ops *ops;
@@ -192,7 +193,12 @@ int
 popstore_policy(void *ctx, const struct netaddr *client, time_t now,
     int window)
 {
-	return ctx == NULL ? -1 : popstore_lookup(ctx, client, now, window);
+	int rc = ctx == NULL ? -1 : popstore_lookup(ctx, client, now, window);
+
+	stats_inc(STATS_POP_LOOKUPS);
+	if (rc < 0)
+		stats_inc(STATS_POP_ERRORS);
+	return rc;
 }
 
 struct popstore_listing {

@@ -32,6 +32,7 @@ static struct {
 	char	*secret_file;	/* read once, by the auth services' start */
 	char	*pop_store;	/* the store opened at start, or NULL */
 	char	*pop_feeds;	/* conf_pop_describe of the start */
+	char	*metrics;	/* the metrics address bound at start */
 } reload_start;
 
 static char *
@@ -53,6 +54,7 @@ reload_init(const char *path, const struct conf *c)
 	reload_start.dovecot = reload_dup(c->auth_dovecot);
 	reload_start.saslauthd = reload_dup(c->auth_saslauthd);
 	reload_start.secret_file = reload_dup(c->auth_secret_file);
+	reload_start.metrics = reload_dup(c->metrics);
 	if (conf_pop_needed(c)) {
 		char feeds[512];
 
@@ -118,6 +120,8 @@ reload_compare(const struct conf *c)
 	    c->auth_saslauthd);
 	reload_note(buf, sizeof(buf), "auth.secret_file",
 	    reload_start.secret_file, c->auth_secret_file);
+	reload_note(buf, sizeof(buf), "metrics", reload_start.metrics,
+	    c->metrics);
 	reload_compare_pop(c, buf, sizeof(buf));
 	memcpy(reload_pending, buf, sizeof(buf));
 }
@@ -162,6 +166,7 @@ reload_run(char *msg, size_t len)
 	reload_time = time(NULL);
 	stats_inc(STATS_RELOAD_OK);
 	ms = reload_ms() - t0;
+	stats_config_loaded(reload_time, ms / 1e3);
 	if (reload_pending[0] != '\0') {
 		snprintf(msg, len, "%s loaded in %.0f ms; restart needed for: "
 		    "%s", reload_file, ms, reload_pending);

@@ -209,8 +209,9 @@ socketmap_ms(void)
 	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-void
-socketmap_client(int fd, void *arg)
+/* One client's conversation, until it closes or misbehaves. */
+static void
+socketmap_converse(int fd)
 {
 	/* the longest netstring: 4 digits, ':', the data, ',' */
 	char buf[SMAPPROTO_REQ_MAX + 8], err[128];
@@ -221,7 +222,6 @@ socketmap_client(int fd, void *arg)
 	ssize_t got;
 	int rc;
 
-	(void)arg;
 	/* listen.c gave both directions the idle limit; sending needs less */
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	for (;;) {
@@ -261,4 +261,13 @@ socketmap_client(int fd, void *arg)
 			deadline = socketmap_ms() + SOCKETMAP_REQUEST_MS;
 		have += (size_t)got;
 	}
+}
+
+void
+socketmap_client(int fd, void *arg)
+{
+	(void)arg;
+	stats_session(STATS_DOOR_SOCKETMAP, 1);
+	socketmap_converse(fd);
+	stats_session(STATS_DOOR_SOCKETMAP, -1);
 }

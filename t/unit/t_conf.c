@@ -607,6 +607,17 @@ static const struct bad_case bad_cases[] = {
 	    "is not on a loopback address" },
 	{ "control on inet", "control = \"inet:8896@127.0.0.1\";\n", 1,
 	    "expected unix:/path or local:/path" },
+	{ "metrics on every address",
+	    "\nmetrics = \"inet:9395@0.0.0.0\";\n", 2,
+	    "metrics \"inet:9395@0.0.0.0\" is not on a loopback address: "
+	    "every host that reaches it can read the counters" },
+	{ "metrics on a host name, metrics_public false",
+	    "metrics_public = false;\n"
+	    "metrics = \"inet6:9395@mx.example.com\";\n", 2,
+	    "or set metrics_public = true" },
+	{ "metrics on a unix socket", "metrics = \"unix:/run/r.metrics\";\n",
+	    1, "metrics: \"unix:/run/r.metrics\": expected inet:PORT@HOST or "
+	    "inet6:PORT@HOST" },
 	{ "relative auth.secret_file",
 	    "auth = {\n  secret_file = \"auth-secret\";\n};\n", 2,
 	    "absolute path" },

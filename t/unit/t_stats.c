@@ -7,8 +7,9 @@
  * only; out-of-range counters are ignored; threads counting at once lose
  * nothing. Then the printed forms: "name value" lines with every
  * verdict.rule combination, and the Prometheus exposition with one
- * "# TYPE" line a metric, dots as underscores, and service labels with
- * backslashes and double quotes escaped.
+ * "# HELP" and one "# TYPE" line a metric, dots as underscores, and
+ * service labels (with the rule) with backslashes and double quotes
+ * escaped. t_stats_render checks the renderer line by line.
  */
 #include "unit_fixture.h"
 
@@ -31,25 +32,6 @@ printed(int prometheus)
 	stats_print(f, prometheus);
 	fclose(f);
 	return buf;
-}
-
-/* How many lines of text are s (whole) or start with it. */
-static int
-count_lines(const char *text, const char *s, int whole)
-{
-	size_t n = strlen(s);
-	const char *p = text;
-	int count = 0;
-
-	while (p != NULL && *p != '\0') {
-		if (strncmp(p, s, n) == 0 && (!whole || p[n] == '\n' ||
-		    p[n] == '\0'))
-			count++;
-		p = strchr(p, '\n');
-		if (p != NULL)
-			p++;
-	}
-	return count;
 }
 
 static int
@@ -132,8 +114,12 @@ static const struct fixed_case fixed[] = {
 	    "relaymilter_policy_requests_total 10" },
 	{ STATS_POLICY_MALFORMED, 11, "policy.malformed 11",
 	    "relaymilter_policy_malformed_total 11" },
-	{ STATS_SENDER_MISMATCH, 12, "sender_mismatch 12",
-	    "relaymilter_sender_mismatch_total 12" },
+	{ STATS_POP_LOOKUPS, 12, "pop.lookups 12",
+	    "relaymilter_pop_lookups_total 12" },
+	{ STATS_POP_ERRORS, 13, "pop.errors 13",
+	    "relaymilter_pop_errors_total 13" },
+	{ STATS_SENDER_MISMATCH, 14, "sender_mismatch 14",
+	    "relaymilter_sender_mismatch_total 14" },
 };
 
 static uint64_t
@@ -278,9 +264,13 @@ static const char *const prom_lines[] = {
 	DEC "{verdict=\"accept\",rule=\"auth\"} 3",
 	DEC "{verdict=\"reject\",rule=\"outside-lan\"} 3",
 	DEC "{verdict=\"tempfail\",rule=\"error\"} 1",
-	SVC "{service=\"MTA\",verdict=\"accept\"} 6",
-	SVC "{service=\"-\",verdict=\"tempfail\"} 3",
-	SVC "{service=\"q\\\"uo\\\\te\",verdict=\"reject\"} 1",
+	SVC "{service=\"MTA\",verdict=\"accept\",rule=\"local\"} 5",
+	SVC "{service=\"MTA\",verdict=\"accept\",rule=\"auth\"} 1",
+	SVC "{service=\"-\",verdict=\"tempfail\",rule=\"error\"} 1",
+	SVC "{service=\"-\",verdict=\"tempfail\",rule=\"pop-store-"
+	    "unavailable\"} 2",
+	SVC "{service=\"q\\\"uo\\\\te\",verdict=\"reject\","
+	    "rule=\"local\"} 1",
 };
 
 /* text holds line once. */
@@ -335,8 +325,11 @@ test_printed(void)
 	tap_is_int(lines_equal(prom, "# TYPE relaymilter_service_decisions_"
 	    "total counter"), 1, "one # TYPE line for the listeners");
 	types = lines_starting(prom, "# TYPE ");
-	tap_is_int(types, STATS_FIXED_COUNT + 2, "no other # TYPE line");
-	tap_is_int(lines_starting(prom, "#") - types, 0, "no # HELP or other "
+	/* the decisions, the listeners, auth, sessions, 3 config gauges */
+	tap_is_int(types, STATS_FIXED_COUNT + 7, "no other # TYPE line");
+	tap_is_int(lines_starting(prom, "# HELP "), types, "a # HELP line "
+	    "for each # TYPE line");
+	tap_is_int(lines_starting(prom, "#") - 2 * types, 0, "no other "
 	    "comment");
 	tap_is_int(lines_starting(prom, "relaymilter_decisions_total{"),
 	    3 * RULE_COUNT, "every verdict and rule in the exposition");

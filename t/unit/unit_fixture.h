@@ -1,8 +1,9 @@
 /*
  * unit_fixture.h: what the unit tests of single modules share -- NELEM,
- * a temporary directory of their own, and running a function in several
- * threads at once. Included by t_strmap.c, t_throttle.c, t_stats.c,
- * t_log.c, t_listen.c and t_authtiming.c.
+ * a temporary directory of their own, running a function in several
+ * threads at once, and counting lines of printed text. Included by
+ * t_strmap.c, t_throttle.c, t_stats.c, t_metrics.c, t_log.c, t_listen.c
+ * and t_authtiming.c.
  */
 #ifndef RELAYMILTER_UNIT_FIXTURE_H
 #define RELAYMILTER_UNIT_FIXTURE_H
@@ -66,6 +67,28 @@ threads_run(int n, void *(*fn)(void *), void *arg, size_t stride)
 		pthread_join(tid[i], NULL);
 	tap_is_int(started, n, "threads started");
 	return started;
+}
+
+/*
+ * count_lines -- how many lines of text are s (whole) or start with it
+ * (whole 0).
+ */
+static __attribute__((unused)) int
+count_lines(const char *text, const char *s, int whole)
+{
+	size_t n = strlen(s);
+	const char *p = text;
+	int count = 0;
+
+	while (p != NULL && *p != '\0') {
+		if (strncmp(p, s, n) == 0 && (!whole || p[n] == '\n' ||
+		    p[n] == '\0'))
+			count++;
+		p = strchr(p, '\n');
+		if (p != NULL)
+			p++;
+	}
+	return count;
 }
 
 #endif
