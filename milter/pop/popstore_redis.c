@@ -102,11 +102,19 @@ popstore_redis_del(void *impl, const char *key, char *err, size_t errlen)
 	return rc;
 }
 
+/* What popstore_redis_batch hands each login to. */
+struct popstore_redis_walk {
+	struct rpool	*pool;
+	popstore_raw_fn	 fn;
+	void		*arg;
+};
+
 /* List one batch of keys returned by SCAN (values fetched with MGET). */
 static int
-popstore_redis_batch(struct rpool *r, const redisReply *keys,
-    popstore_raw_fn fn, void *arg, char *err, size_t errlen)
+popstore_redis_batch(void *arg, const redisReply *keys, char *err,
+    size_t errlen)
 {
+	struct popstore_redis_walk *w = arg;
 	const char *argv[1 + 100];
 	size_t i, n = keys->elements > 100 ? 100 : keys->elements;
 	size_t plen = strlen(POPSTORE_REDIS_PREFIX);
@@ -118,15 +126,15 @@ popstore_redis_batch(struct rpool *r, const redisReply *keys,
 	argv[0] = "MGET";
 	for (i = 0; i < n; i++)
 		argv[i + 1] = keys->element[i]->str;
-	vals = popstore_redis_cmd(r, (int)n + 1, argv, err, errlen);
+	vals = popstore_redis_cmd(w->pool, (int)n + 1, argv, err, errlen);
 	if (vals == NULL)
 		return -1;
 	for (i = 0; i < n && i < vals->elements && !stop; i++) {
 		const redisReply *k = keys->element[i], *v = vals->element[i];
 
 		if (v->type == REDIS_REPLY_STRING && k->len > plen)
-			stop = fn(arg, k->str + plen, k->len - plen, v->str,
-			    v->len);
+			stop = w->fn(w->arg, k->str + plen, k->len - plen,
+			    v->str, v->len);
 	}
 	freeReplyObject(vals);
 	return stop;
@@ -136,31 +144,10 @@ static int
 popstore_redis_scan(void *impl, popstore_raw_fn fn, void *arg, char *err,
     size_t errlen)
 {
-	char cursor[32] = "0";
-	const char *argv[6] = { "SCAN", cursor, "MATCH",
-	    POPSTORE_REDIS_PREFIX "*", "COUNT", "100" };
-	redisReply *rep;
-	int rc;
+	struct popstore_redis_walk w = { impl, fn, arg };
 
-	do {
-		rep = popstore_redis_cmd(impl, 6, argv, err, errlen);
-		if (rep == NULL)
-			return -1;
-		if (rep->type != REDIS_REPLY_ARRAY || rep->elements != 2 ||
-		    rep->element[0]->type != REDIS_REPLY_STRING ||
-		    rep->element[1]->type != REDIS_REPLY_ARRAY) {
-			freeReplyObject(rep);
-			snprintf(err, errlen, "redis: unexpected SCAN reply");
-			return -1;
-		}
-		snprintf(cursor, sizeof(cursor), "%s", rep->element[0]->str);
-		rc = popstore_redis_batch(impl, rep->element[1], fn, arg, err,
-		    errlen);
-		freeReplyObject(rep);
-		if (rc != 0)
-			return rc < 0 ? -1 : 0;
-	} while (strcmp(cursor, "0") != 0);
-	return 0;
+	return rpool_scan(impl, POPSTORE_REDIS_PREFIX "*", popstore_redis_batch,
+	    &w, err, errlen);
 }
 
 static int

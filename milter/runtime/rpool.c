@@ -337,3 +337,33 @@ rpool_eval(struct rpool *p, struct rpool_script *s, int argc,
 	rpool_give(p, c, rep != NULL && rep->type != REDIS_REPLY_ERROR);
 	return rpool_reply(p, rep, err, errlen);
 }
+
+int
+rpool_scan(struct rpool *p, const char *pattern, rpool_keys_fn fn,
+    void *arg, char *err, size_t errlen)
+{
+	char cursor[32] = "0";
+	const char *argv[6] = { "SCAN", cursor, "MATCH", pattern, "COUNT",
+	    "100" };
+	redisReply *rep;
+	int rc;
+
+	do {
+		rep = rpool_cmd(p, 6, argv, NULL, err, errlen);
+		if (rep == NULL)
+			return -1;
+		if (rep->type != REDIS_REPLY_ARRAY || rep->elements != 2 ||
+		    rep->element[0]->type != REDIS_REPLY_STRING ||
+		    rep->element[1]->type != REDIS_REPLY_ARRAY) {
+			freeReplyObject(rep);
+			snprintf(err, errlen, "redis: unexpected SCAN reply");
+			return -1;
+		}
+		snprintf(cursor, sizeof(cursor), "%s", rep->element[0]->str);
+		rc = fn(arg, rep->element[1], err, errlen);
+		freeReplyObject(rep);
+		if (rc != 0)
+			return rc < 0 ? -1 : 0;
+	} while (strcmp(cursor, "0") != 0);
+	return 0;
+}

@@ -69,4 +69,19 @@ redisReply *rpool_cmd(struct rpool *p, int argc, const char **argv,
 redisReply *rpool_eval(struct rpool *p, struct rpool_script *s, int argc,
     const char **argv, const size_t *argvlen, char *err, size_t errlen);
 
+/*
+ * A batch of keys found by rpool_scan (an array reply of strings): 0
+ * to go on, > 0 to stop, < 0 on error (with err).
+ */
+typedef int (*rpool_keys_fn)(void *arg, const redisReply *keys, char *err,
+    size_t errlen);
+
+/*
+ * rpool_scan -- walk the keys matching pattern with SCAN (never KEYS, so
+ * a large database is not blocked) and hand each batch to fn. Returns
+ * 0 (also when fn stopped), or -1 with err.
+ */
+int rpool_scan(struct rpool *p, const char *pattern, rpool_keys_fn fn,
+    void *arg, char *err, size_t errlen);
+
 #endif

@@ -1,0 +1,673 @@
+/*
+ * t_acctredis: the accounts store's Redis backend against a real
+ * redis-server the test starts on 127.0.0.1:24379 (no persistence, in a
+ * temporary directory): charge all-or-none with limits, exact counts
+ * when 20 threads charge at once, expiry by the server, seen networks
+ * trimmed to the window, suspensions set, listed and lifted, decide
+ * (POP lookup in the POP store's own keys, suspension, seen, conditional
+ * charge) in exactly one request per decision, an EVALSHA, and no other
+ * command (requests counted in the client, INFO commandstats in the
+ * server), reload after SCRIPT FLUSH, and
+ * -1 at once while the server is down.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <hiredis/hiredis.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../tap.h"
+#include "acctstore.h"
+#include "popstore.h"
+
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+#define PORT		24379
+#define SPEC		"redis://127.0.0.1:24379/3"
+#define THREADS		20
+#define PER_THREAD	100
+
+static const struct acctstore_ops *ops = &acctstore_redis_ops;
+static pid_t redis_pid = -1;
+static char redis_dir[] = "/tmp/t_acctredis.XXXXXX";
+
+/* A direct connection of the test's own (INFO, FLUSHDB, SCRIPT FLUSH). */
+static redisContext *
+ctl(void)
+{
+	struct timeval tv = { 1, 0 };
+	redisContext *c = redisConnectWithTimeout("127.0.0.1", PORT, tv);
+	redisReply *rep;
+
+	if (c != NULL && c->err) {
+		redisFree(c);
+		return NULL;
+	}
+	/* the store's database, so that FLUSHDB clears what it wrote */
+	rep = c != NULL ? redisCommand(c, "SELECT 3") : NULL;
+	if (rep != NULL)
+		freeReplyObject(rep);
+	return c;
+}
+
+/* Run one command on a fresh connection; 0 if it answered no error. */
+static int
+ctl_cmd(const char *cmd)
+{
+	redisContext *c = ctl();
+	redisReply *rep = c != NULL ? redisCommand(c, cmd) : NULL;
+	int rc = rep != NULL && rep->type != REDIS_REPLY_ERROR ? 0 : -1;
+
+	if (rep != NULL)
+		freeReplyObject(rep);
+	if (c != NULL)
+		redisFree(c);
+	return rc;
+}
+
+static int
+redis_start(void)
+{
+	char port[8];
+	int i;
+
+	snprintf(port, sizeof(port), "%d", PORT);
+	redis_pid = fork();
+	if (redis_pid == 0) {
+		execlp("redis-server", "redis-server", "--port", port,
+		    "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+		    "--dir", redis_dir, "--loglevel", "warning", (char *)NULL);
+		_exit(127);
+	}
+	for (i = 0; i < 200 && redis_pid > 0; i++) {
+		if (ctl_cmd("PING") == 0)
+			return 0;
+		usleep(50000);
+	}
+	return -1;
+}
+
+static void
+redis_stop(void)
+{
+	if (redis_pid <= 0)
+		return;
+	kill(redis_pid, SIGTERM);
+	waitpid(redis_pid, NULL, 0);
+	redis_pid = -1;
+}
+
+/* The number of calls of each command so far, from INFO commandstats. */
+struct cmdstats {
+	char	 names[64][48];
+	long	 calls[64];
+	int	 n;
+};
+
+static int
+cmdstats(struct cmdstats *s)
+{
+	redisContext *c = ctl();
+	redisReply *rep = c != NULL ? redisCommand(c, "INFO commandstats") :
+	    NULL;
+	char *p, *save = NULL;
+
+	s->n = 0;
+	if (rep == NULL || rep->type != REDIS_REPLY_STRING) {
+		if (rep != NULL)
+			freeReplyObject(rep);
+		if (c != NULL)
+			redisFree(c);
+		return -1;
+	}
+	for (p = strtok_r(rep->str, "\r\n", &save); p != NULL && s->n < 64;
+	    p = strtok_r(NULL, "\r\n", &save))
+		if (sscanf(p, "cmdstat_%47[^:]:calls=%ld", s->names[s->n],
+		    &s->calls[s->n]) == 2)
+			s->n++;
+	freeReplyObject(rep);
+	redisFree(c);
+	return 0;
+}
+
+static long
+cmdstats_calls(const struct cmdstats *s, const char *name)
+{
+	int i;
+
+	for (i = 0; i < s->n; i++)
+		if (strcmp(s->names[i], name) == 0)
+			return s->calls[i];
+	return 0;
+}
+
+/*
+ * Every request the store sends in steady state goes through
+ * redisCommandArgv: the test counts them on the client side.
+ */
+redisReply *__real_redisCommandArgv(redisContext *c, int argc,
+    const char **argv, const size_t *argvlen);
+redisReply *__wrap_redisCommandArgv(redisContext *c, int argc,
+    const char **argv, const size_t *argvlen);
+static long requests;
+
+redisReply *
+__wrap_redisCommandArgv(redisContext *c, int argc, const char **argv,
+    const size_t *argvlen)
+{
+	__atomic_add_fetch(&requests, 1, __ATOMIC_RELAXED);
+	return __real_redisCommandArgv(c, argc, argv, argvlen);
+}
+
+/* What the decide script calls inside the server (commandstats counts
+   them too, though they cost no round trip). */
+static const char *const inner[] = { "get", "hget", "hincrby", "hset",
+    "expire", "zadd", "zremrangebyscore", "zcard", "select", "info" };
+
+static int
+cmdstats_inner(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NELEM(inner); i++)
+		if (strcmp(inner[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+/* The commands whose count moved from a to b, as text. */
+static void
+cmdstats_diff(const struct cmdstats *a, const struct cmdstats *b, char *out,
+    size_t len)
+{
+	int i;
+
+	out[0] = '\0';
+	for (i = 0; i < b->n; i++) {
+		long d = b->calls[i] - cmdstats_calls(a, b->names[i]);
+
+		if (d != 0 && !cmdstats_inner(b->names[i]))
+			snprintf(out + strlen(out), len - strlen(out), "%s=%ld ",
+			    b->names[i], d);
+	}
+}
+
+/* ---- charge ---- */
+
+struct charge_case {
+	const char	*what;
+	struct acctstore_counter c[2];
+	int		 n;
+	int		 want;
+	long		 counts[2];
+};
+
+static void
+test_charge(void *st)
+{
+	static const struct charge_case cases[] = {
+	{ "u:ann 1st of 3", { { "u:ann", 3, 3600 } }, 1, ACCTSTORE_COUNTED,
+	    { 1 } },
+	{ "u:ann 2nd of 3", { { "u:ann", 3, 3600 } }, 1, ACCTSTORE_COUNTED,
+	    { 2 } },
+	{ "u:ann 3rd of 3", { { "u:ann", 3, 3600 } }, 1, ACCTSTORE_COUNTED,
+	    { 3 } },
+	{ "u:ann 4th of 3: over, not incremented",
+	    { { "u:ann", 3, 3600 } }, 1, ACCTSTORE_OVER(0), { 3 } },
+	{ "u:bob and c:192.0.2.7", { { "u:bob", 3, 3600 },
+	    { "c:192.0.2.7", 2, 60 } }, 2, ACCTSTORE_COUNTED, { 1, 1 } },
+	{ "again", { { "u:bob", 3, 3600 }, { "c:192.0.2.7", 2, 60 } }, 2,
+	    ACCTSTORE_COUNTED, { 2, 2 } },
+	{ "client at its limit: over(1), neither incremented",
+	    { { "u:bob", 3, 3600 }, { "c:192.0.2.7", 2, 60 } }, 2,
+	    ACCTSTORE_OVER(1), { 2, 2 } },
+	{ "u:bob alone: 3 (the over charged nothing)",
+	    { { "u:bob", 3, 3600 } }, 1, ACCTSTORE_COUNTED, { 3 } },
+	{ "limit 1 on a fresh key", { { "c:2001:db8:1:2::/64", 1, 60 } }, 1,
+	    ACCTSTORE_COUNTED, { 1 } },
+	};
+	size_t i;
+
+	for (i = 0; i < NELEM(cases); i++) {
+		const struct charge_case *k = &cases[i];
+		long counts[2] = { -1, -1 };
+		int rc = ops->charge(st, k->c, k->n, time(NULL), counts);
+		char what[160];
+
+		snprintf(what, sizeof(what), "charge %s: answer", k->what);
+		tap_is_int(rc, k->want, what);
+		snprintf(what, sizeof(what), "charge %s: counts", k->what);
+		tap_is_int(counts[0] * 1000 + (k->n > 1 ? counts[1] : 0),
+		    k->counts[0] * 1000 + (k->n > 1 ? k->counts[1] : 0), what);
+	}
+}
+
+/* ---- 20 threads at once ---- */
+
+struct racer {
+	void		*st;
+	int		 use_decide;
+	long		 limit;
+	int		 counted, over, failed;
+};
+
+static void *
+racer_run(void *arg)
+{
+	struct racer *r = arg;
+	struct acctstore_counter c[2] = { { "u:race", r->limit, 3600 },
+	    { "c:198.51.100.1", 1000000, 3600 } };
+	int i, rc;
+
+	for (i = 0; i < PER_THREAD; i++) {
+		if (r->use_decide) {
+			struct acctstore_query q = { .now = time(NULL),
+			    .user = "race", .net = "198.51.100.1",
+			    .user_clients = 5, .user_clients_window = 3600,
+			    .counters = c, .ncounters = 2,
+			    .charge_flags = ACCTSTORE_CHARGE_ALWAYS };
+			struct acctstore_answer a;
+
+			rc = ops->decide(r->st, &q, &a) != 0 ? -1 : a.charge;
+		} else
+			rc = ops->charge(r->st, c, 2, time(NULL), NULL);
+		if (rc == ACCTSTORE_COUNTED)
+			r->counted++;
+		else if (rc == ACCTSTORE_OVER(0))
+			r->over++;
+		else
+			r->failed++;
+	}
+	return NULL;
+}
+
+/* THREADS threads charge PER_THREAD times each; totals compared. */
+static void
+test_race(void *st, int use_decide, long limit)
+{
+	struct racer r[THREADS];
+	pthread_t tid[THREADS];
+	struct acctstore_counter probe[1] = { { "c:198.51.100.1", 1000000,
+	    3600 } };
+	long counts[1] = { 0 };
+	int i, counted = 0, over = 0, failed = 0;
+	const char *how = use_decide ? "decide" : "charge";
+	long want = limit < THREADS * PER_THREAD ? limit : THREADS * PER_THREAD;
+
+	ctl_cmd("FLUSHDB");
+	for (i = 0; i < THREADS; i++) {
+		memset(&r[i], 0, sizeof(r[i]));
+		r[i].st = st;
+		r[i].use_decide = use_decide;
+		r[i].limit = limit;
+		pthread_create(&tid[i], NULL, racer_run, &r[i]);
+	}
+	for (i = 0; i < THREADS; i++) {
+		pthread_join(tid[i], NULL);
+		counted += r[i].counted;
+		over += r[i].over;
+		failed += r[i].failed;
+	}
+	printf("# %s, limit %ld: %d counted, %d over, %d failed\n", how, limit,
+	    counted, over, failed);
+	tap_ok(failed == 0, "%s x %d threads, limit %ld: no call failed", how,
+	    THREADS, limit);
+	tap_is_int(counted, want, "... exactly min(limit, calls) counted");
+	tap_is_int(over, THREADS * PER_THREAD - want, "... the rest over");
+	ops->charge(st, probe, 1, time(NULL), counts);
+	tap_is_int(counts[0], want + 1,
+	    "... and the client counter moved exactly as often (+1 probe)");
+}
+
+/* ---- expiry ---- */
+
+static void
+test_expiry(void *st)
+{
+	struct acctstore_counter c[1] = { { "u:exp", 5, 1 } };
+	long counts[1] = { 0 };
+
+	ops->charge(st, c, 1, time(NULL), counts);
+	ops->charge(st, c, 1, time(NULL), counts);
+	tap_is_int(counts[0], 2, "expiry: two charges in a 1 s window");
+	/* A lower bound only: the server has expired the key after 1 s. */
+	sleep(2);
+	ops->charge(st, c, 1, time(NULL), counts);
+	tap_is_int(counts[0], 1, "expiry: 2 s later the window began anew");
+}
+
+/* ---- seen ---- */
+
+static void
+test_seen(void *st)
+{
+	static const struct {
+		const char	*net;
+		time_t		 at;
+		int		 want;
+		const char	*what;
+	} cases[] = {
+	{ "10.0.0.1", 1000, 1, "first network" },
+	{ "10.0.0.2", 1010, 2, "second network" },
+	{ "10.0.0.1", 1020, 2, "the first again (its time now 1020)" },
+	{ "2001:db8:1:2::/64", 1030, 3, "an IPv6 /64" },
+	{ "10.0.0.3", 1075, 3, "at 1075 (window 60) 10.0.0.2 is forgotten" },
+	{ "10.0.0.3", 1200, 1, "at 1200 only the network just seen" },
+	};
+	size_t i;
+
+	for (i = 0; i < NELEM(cases); i++)
+		tap_is_int(ops->seen(st, "carol", cases[i].net, cases[i].at,
+		    60), cases[i].want, cases[i].what);
+}
+
+/* ---- suspensions and scan ---- */
+
+struct listing {
+	char	 text[1024];
+};
+
+static int
+list_one(void *arg, const struct acctstore_rec *r)
+{
+	struct listing *l = arg;
+	size_t o = strlen(l->text);
+
+	if (r->type == ACCTSTORE_REC_SUSPENSION)
+		snprintf(l->text + o, sizeof(l->text) - o, "S %s %lld %s; ",
+		    r->key, (long long)r->since, r->why);
+	else
+		snprintf(l->text + o, sizeof(l->text) - o, "C %s %ld/%d; ",
+		    r->key, r->count, r->window);
+	return 0;
+}
+
+static void
+test_suspensions(void *st)
+{
+	char why[ACCTSTORE_WHY_MAX], err[256];
+	struct acctstore_counter c[1] = { { "c:203.0.113.9", 10, 600 } };
+	struct listing l = { "" };
+	time_t since = 0;
+
+	ctl_cmd("FLUSHDB");
+	tap_is_int(ops->susp_get(st, "dan", &since, why, sizeof(why)), 0,
+	    "dan is not suspended");
+	tap_is_int(ops->susp_set(st, "dan", 1700000000, "by relayctl", err,
+	    sizeof(err)), 1, "suspend dan: newly");
+	tap_is_int(ops->susp_set(st, "dan", 1700000500, "again", err,
+	    sizeof(err)), 0, "suspend dan again: already was");
+	tap_is_int(ops->susp_get(st, "dan", &since, why, sizeof(why)), 1,
+	    "dan is suspended");
+	tap_is_int((long)since, 1700000000, "... since the first time");
+	tap_is_str(why, "by relayctl", "... for the first reason");
+	ops->seen(st, "dan", "10.9.9.9", time(NULL), 600);
+	ops->charge(st, c, 1, time(NULL), NULL);
+	tap_is_int(ops->scan(st, time(NULL), list_one, &l, err, sizeof(err)), 0,
+	    "scan");
+	tap_ok(strstr(l.text, "S dan 1700000000 by relayctl; ") != NULL &&
+	    strstr(l.text, "C c:203.0.113.9 1/600; ") != NULL &&
+	    strstr(l.text, "10.9.9.9") == NULL,
+	    "scan lists the suspension and the counter, not the networks: %s",
+	    l.text);
+	tap_is_int(ops->susp_del(st, "dan", err, sizeof(err)), 1,
+	    "unsuspend dan: lifted");
+	tap_is_int(ops->susp_del(st, "dan", err, sizeof(err)), 0,
+	    "unsuspend dan again: was not suspended");
+	tap_is_int(ops->susp_get(st, "dan", &since, why, sizeof(why)), 0,
+	    "dan is no longer suspended");
+	tap_is_int(ops->seen(st, "dan", "10.9.9.8", time(NULL), 600), 1,
+	    "... and the networks seen for dan were forgotten");
+}
+
+/* ---- decide ---- */
+
+struct decide_case {
+	const char	*what;
+	const char	*pop_key, *user, *net;
+	long		 ulimit;	/* 0: the client counter only */
+	int		 flags;
+	/* want */
+	int		 pop, suspended, newly, networks, charge;
+	long		 count;
+};
+
+static void
+decide_check(void *st, const struct decide_case *k, time_t now)
+{
+	char ckey[80], ukey[80], what[200];
+	struct acctstore_counter c[2];
+	struct acctstore_query q;
+	struct acctstore_answer a;
+	int n = 0;
+
+	if (k->ulimit > 0) {
+		snprintf(ukey, sizeof(ukey), "u:%s", k->user);
+		c[n++] = (struct acctstore_counter){ ukey, k->ulimit, 3600 };
+	}
+	snprintf(ckey, sizeof(ckey), "c:%s", k->net);
+	c[n++] = (struct acctstore_counter){ ckey, 100, 3600 };
+	memset(&q, 0, sizeof(q));
+	q.now = now;
+	q.pop_key = k->pop_key;
+	q.pop_window = 300;
+	q.user = k->user;
+	q.net = k->net;
+	q.user_clients = 2;
+	q.user_clients_window = 3600;
+	q.counters = c;
+	q.ncounters = n;
+	q.charge_flags = k->flags;
+	snprintf(what, sizeof(what), "decide %s: returns 0", k->what);
+	tap_is_int(ops->decide(st, &q, &a), 0, what);
+	snprintf(what, sizeof(what), "decide %s: pop susp newly nets charge "
+	    "count", k->what);
+	tap_ok(a.pop == k->pop && a.suspended == k->suspended &&
+	    a.newly_suspended == k->newly && a.networks == k->networks &&
+	    a.charge == k->charge && a.counts[0] == k->count, "%s", what);
+	if (a.pop != k->pop || a.suspended != k->suspended ||
+	    a.newly_suspended != k->newly || a.networks != k->networks ||
+	    a.charge != k->charge || a.counts[0] != k->count)
+		printf("#   got:  %d %d %d %d %d %ld\n#   want: %d %d %d %d %d "
+		    "%ld\n", a.pop, a.suspended, a.newly_suspended,
+		    a.networks, a.charge, a.counts[0], k->pop, k->suspended,
+		    k->newly, k->networks, k->charge, k->count);
+	if (k->newly)
+		tap_is_str(a.why, "3 client networks within 3600s",
+		    "... the suspension says why");
+}
+
+static void
+test_decide(void *st)
+{
+	static const struct decide_case cases[] = {
+	{ "POP hit, charged on a hit", "127.0.0.5", NULL, "127.0.0.5", 0,
+	    ACCTSTORE_CHARGE_POP_HIT, 1, 0, 0, 0, ACCTSTORE_COUNTED, 1 },
+	{ "POP login too old, not charged", "127.0.0.7", NULL, "127.0.0.7",
+	    0, ACCTSTORE_CHARGE_POP_HIT, 0, 0, 0, 0, ACCTSTORE_NOT_CHARGED,
+	    0 },
+	{ "POP login within the skew ahead", "127.0.0.8", NULL, "127.0.0.8",
+	    0, ACCTSTORE_CHARGE_POP_HIT, 1, 0, 0, 0, ACCTSTORE_COUNTED, 1 },
+	{ "POP miss, charged on a miss", "127.0.0.6", NULL, "127.0.0.6", 0,
+	    ACCTSTORE_CHARGE_POP_MISS, 0, 0, 0, 0, ACCTSTORE_COUNTED, 1 },
+	{ "POP miss, charged on a hit only", "127.0.0.6", NULL, "127.0.0.6",
+	    0, ACCTSTORE_CHARGE_POP_HIT, 0, 0, 0, 0, ACCTSTORE_NOT_CHARGED,
+	    0 },
+	{ "no POP asked, no charge flags", NULL, NULL, "127.0.0.6", 0, 0,
+	    0, 0, 0, 0, ACCTSTORE_NOT_CHARGED, 0 },
+	{ "eve from a 1st network", NULL, "eve", "10.1.0.1", 2,
+	    ACCTSTORE_CHARGE_ALWAYS, 0, 0, 0, 1, ACCTSTORE_COUNTED, 1 },
+	{ "eve from a 2nd network", NULL, "eve", "10.1.0.2", 2,
+	    ACCTSTORE_CHARGE_ALWAYS, 0, 0, 0, 2, ACCTSTORE_COUNTED, 2 },
+	{ "eve at her limit of 2", NULL, "eve", "10.1.0.2", 2,
+	    ACCTSTORE_CHARGE_ALWAYS, 0, 0, 0, 2, ACCTSTORE_OVER(0), 2 },
+	{ "eve from a 3rd network: suspended", NULL, "eve", "10.1.0.3", 5,
+	    ACCTSTORE_CHARGE_ALWAYS, 0, 1, 1, 3, ACCTSTORE_NOT_CHARGED, 0 },
+	{ "eve suspended: no seen, no charge", NULL, "eve", "10.1.0.1", 5,
+	    ACCTSTORE_CHARGE_ALWAYS, 0, 1, 0, 0, ACCTSTORE_NOT_CHARGED, 0 },
+	{ "eve suspended on a POP hit", "127.0.0.5", "eve", "127.0.0.5", 5,
+	    ACCTSTORE_CHARGE_POP_HIT, 1, 1, 0, 0, ACCTSTORE_NOT_CHARGED, 0 },
+	};
+	struct popstore *pop;
+	struct netaddr a;
+	char err[256];
+	time_t now = time(NULL);
+	size_t i;
+
+	ctl_cmd("FLUSHDB");
+	/* The POP logins go in through the POP store itself: its key format. */
+	if (popstore_open(SPEC, 64, NULL, &pop, err, sizeof(err)) != 0) {
+		tap_ok(0, "POP store on the same Redis: %s", err);
+		return;
+	}
+	netaddr_parse("127.0.0.5", &a);
+	popstore_add(pop, &a, "frank", now - 10, 300, err, sizeof(err));
+	netaddr_parse("127.0.0.7", &a);
+	popstore_add(pop, &a, "", now - 301, 300, err, sizeof(err));
+	netaddr_parse("127.0.0.8", &a);
+	popstore_add(pop, &a, "gina", now + 30, 300, err, sizeof(err));
+	popstore_close(pop);
+	for (i = 0; i < NELEM(cases); i++)
+		decide_check(st, &cases[i], now);
+}
+
+/* N decisions cost N EVALSHA calls and no other command. */
+static void
+test_round_trips(void *st)
+{
+	static const struct decide_case k = { "full", "127.0.0.5", "hank",
+	    "127.0.0.5", 100000, ACCTSTORE_CHARGE_ALWAYS, 0, 0, 0, 0, 0, 0 };
+	struct acctstore_counter c[2] = { { "u:hank", 100000, 3600 },
+	    { "c:127.0.0.5", 100000, 3600 } };
+	struct acctstore_query q = { .pop_key = k.pop_key, .pop_window = 300,
+	    .user = k.user, .net = k.net, .user_clients = 10,
+	    .user_clients_window = 3600, .counters = c, .ncounters = 2,
+	    .charge_flags = k.flags };
+	struct cmdstats before, after;
+	struct acctstore_answer a;
+	char diff[512], want[64];
+	int i, failed = 0;
+	long sent;
+
+	q.now = time(NULL);
+	ops->decide(st, &q, &a);	/* the script is loaded by now */
+	if (cmdstats(&before) != 0) {
+		tap_ok(0, "INFO commandstats");
+		return;
+	}
+	sent = __atomic_load_n(&requests, __ATOMIC_RELAXED);
+	for (i = 0; i < 500; i++)
+		failed += ops->decide(st, &q, &a) != 0 ||
+		    a.charge != ACCTSTORE_COUNTED;
+	sent = __atomic_load_n(&requests, __ATOMIC_RELAXED) - sent;
+	cmdstats(&after);
+	tap_is_int(failed, 0, "500 decisions (POP, suspension, seen, charge)");
+	cmdstats_diff(&before, &after, diff, sizeof(diff));
+	snprintf(want, sizeof(want), "evalsha=500 ");
+	tap_is_int(sent, 500, "... 500 requests sent (one round trip each)");
+	tap_is_str(diff, want, "... the server saw 500 EVALSHA and no other "
+	    "command but those the script runs inside");
+}
+
+/* The server forgot the scripts: the next call loads them again. */
+static void
+test_noscript(void *st)
+{
+	struct acctstore_counter c[1] = { { "u:ivy", 10, 60 } };
+	struct cmdstats before, after;
+	long counts[1] = { 0 };
+
+	tap_is_int(ctl_cmd("SCRIPT FLUSH"), 0, "SCRIPT FLUSH");
+	cmdstats(&before);
+	tap_is_int(ops->charge(st, c, 1, time(NULL), counts),
+	    ACCTSTORE_COUNTED, "charge after SCRIPT FLUSH works");
+	cmdstats(&after);
+	tap_is_int(cmdstats_calls(&after, "script|load") +
+	    cmdstats_calls(&after, "script") -
+	    cmdstats_calls(&before, "script|load") -
+	    cmdstats_calls(&before, "script"), 1,
+	    "... after one SCRIPT LOAD");
+}
+
+/* Server down: every operation answers -1 at once, nothing blocks. */
+static void
+test_down(void *st)
+{
+	struct acctstore_counter c[1] = { { "u:jo", 10, 60 } };
+	struct acctstore_query q = { .user = "jo", .net = "10.2.0.1",
+	    .user_clients = 3, .user_clients_window = 60, .counters = c,
+	    .ncounters = 1, .charge_flags = ACCTSTORE_CHARGE_ALWAYS };
+	struct acctstore_answer a;
+	char err[256], why[ACCTSTORE_WHY_MAX];
+	time_t since;
+	int i, ok = 0;
+
+	redis_stop();
+	q.now = time(NULL);
+	tap_is_int(ops->decide(st, &q, &a), -1, "down: decide -1");
+	tap_ok(a.pop == -1 && a.suspended == -1 && a.charge == -1,
+	    "... with pop, suspended and charge -1");
+	tap_is_int(ops->charge(st, c, 1, q.now, NULL), -1, "down: charge -1");
+	tap_is_int(ops->seen(st, "jo", "10.2.0.1", q.now, 60), -1,
+	    "down: seen -1");
+	tap_is_int(ops->susp_get(st, "jo", &since, why, sizeof(why)), -1,
+	    "down: susp_get -1");
+	err[0] = '\0';
+	tap_is_int(ops->susp_set(st, "jo", q.now, "x", err, sizeof(err)), -1,
+	    "down: susp_set -1");
+	tap_ok(err[0] != '\0', "... saying why: %s", err);
+	if (redis_start() != 0) {
+		tap_ok(0, "redis-server starts again");
+		return;
+	}
+	/* The pool backs off (at most 2 s) before it probes again. */
+	for (i = 0; i < 100 && !ok; i++) {
+		ok = ops->decide(st, &q, &a) == 0 &&
+		    a.charge == ACCTSTORE_COUNTED;
+		if (!ok)
+			usleep(100000);
+	}
+	tap_ok(ok, "server back (empty): decide counts again");
+}
+
+int
+main(void)
+{
+	char err[256];
+	void *st;
+
+	signal(SIGPIPE, SIG_IGN);
+	if (mkdtemp(redis_dir) == NULL || redis_start() != 0) {
+		printf("Bail out! cannot start redis-server on port %d\n", PORT);
+		redis_stop();
+		return 1;
+	}
+	st = acctstore_redis_open(SPEC, NULL, 1, err, sizeof(err));
+	if (!tap_ok(st != NULL, "open %s: %s", SPEC, st ? "ok" : err)) {
+		redis_stop();
+		return tap_done();
+	}
+	tap_is_str(ops->kind, "redis", "kind redis");
+	ctl_cmd("FLUSHDB");
+	test_charge(st);
+	test_race(st, 0, 1000000);
+	test_race(st, 0, 1500);
+	test_race(st, 1, 1500);
+	test_expiry(st);
+	test_seen(st);
+	test_suspensions(st);
+	test_decide(st);
+	test_round_trips(st);
+	test_noscript(st);
+	test_down(st);
+	ops->close(st);
+	redis_stop();
+	rmdir(redis_dir);
+	return tap_done();
+}
