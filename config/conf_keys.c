@@ -91,6 +91,13 @@ const struct conf_key conf_keys[] = {
 	{ "pop.logs[].path", CONF_KEY_STRING, NULL, 0, 0 },
 	{ "pop.logs[].format", CONF_KEY_STRING, NULL, 0, 0 },
 	{ "pop.logs[].pattern", CONF_KEY_STRING, NULL, 0, 0 },
+	/* relay limits and suspension: "N/window", window with s, m, h, d */
+	{ "limits", CONF_KEY_GROUP, NULL, 0, 0 },
+	{ "limits.user", CONF_KEY_STRING, NULL, 0, 0 },
+	{ "limits.client", CONF_KEY_STRING, NULL, 0, 0 },
+	{ "limits.user_clients", CONF_KEY_STRING, NULL, 0, 0 },
+	{ "limits.store", CONF_KEY_STRING, "memory", 0, 0 },
+	{ "users[].limit", CONF_KEY_STRING, NULL, 0, 0 },
 	{ NULL, CONF_KEY_BOOL, NULL, 0, 0 }
 };
 

@@ -21,10 +21,12 @@
 
 #include "acctstore.h"
 #include "conf.h"
+#include "popstore.h"
 #include "rpool.h"
 
+/* The POP store's keys and their values, as popstore_redis.c writes
+   them: "relaymilter:pop:<popstore_key>" -> "<time> <user>". */
 #define ACCTSTORE_REDIS_POP	"relaymilter:pop:"
-#define ACCTSTORE_REDIS_SKEW	"60"	/* POPSTORE_SKEW: pop is above us */
 #define ACCTSTORE_REDIS_CHUNK	24	/* keys per read script */
 #define ACCTSTORE_REDIS_KEYLEN	(sizeof(ACCTSTORE_REDIS_PREFIX) + 2 + \
 				 ACCTSTORE_KEY_MAX)
@@ -515,7 +517,7 @@ struct acctstore_redis_call {
 	char		 pop[sizeof(ACCTSTORE_REDIS_POP) + ACCTSTORE_KEY_MAX];
 	char		 susp[ACCTSTORE_REDIS_KEYLEN];
 	char		 nets[ACCTSTORE_REDIS_KEYLEN];
-	char		 nums[6][24];
+	char		 nums[7][24];
 	struct acctstore_redis_counters cs;
 	const char	*keys[5];
 	const char	*args[12];
@@ -556,7 +558,7 @@ acctstore_redis_call(struct acctstore_redis_call *call,
     const struct acctstore_query *q)
 {
 	int i, n = q->counters != NULL ? q->ncounters : 0;
-	long long v[6];
+	long long v[7];
 
 	if (acctstore_redis_call_keys(call, q, n) != 0)
 		return -1;
@@ -566,11 +568,12 @@ acctstore_redis_call(struct acctstore_redis_call *call,
 	v[3] = q->user_clients_window > 0 ? q->user_clients_window : 1;
 	v[4] = q->charge_flags;
 	v[5] = n;
-	for (i = 0; i < 6; i++)
+	v[6] = POPSTORE_SKEW;
+	for (i = 0; i < 7; i++)
 		snprintf(call->nums[i], sizeof(call->nums[i]), "%lld", v[i]);
 	call->args[0] = call->nums[0];
 	call->args[1] = call->nums[1];
-	call->args[2] = ACCTSTORE_REDIS_SKEW;
+	call->args[2] = call->nums[6];
 	call->args[3] = q->net != NULL ? q->net : "";
 	for (i = 2; i < 6; i++)
 		call->args[i + 2] = call->nums[i];

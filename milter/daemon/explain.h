@@ -17,7 +17,14 @@ struct explain_opts {
 	const char	*auth;
 	const char	*from;		/* required */
 	int		 pop;		/* a POP3 login within the window */
+	long		 count;		/* relayed recipients counted before */
 };
+
+/*
+ * explain_count_parse -- the N of --count N (0..1000000000) into *out.
+ * Returns 0, or -1 if s is not such a number. Pure.
+ */
+int explain_count_parse(const char *s, long *out);
 
 /*
  * explain_run -- decide each of the nrcpt recipients and print

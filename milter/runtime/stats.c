@@ -43,6 +43,8 @@ static const char *const stats_fixed_names[STATS_FIXED_COUNT] = {
 	[STATS_ROUTING_MISMATCH] = "routing.mismatch",
 	[STATS_POLICY_REQUESTS] = "policy.requests",
 	[STATS_POLICY_MALFORMED] = "policy.malformed",
+	[STATS_OVER_QUOTA] = "over_quota",
+	[STATS_SUSPENDED] = "suspended",
 };
 
 static struct stats_shard *

@@ -25,6 +25,8 @@ enum stats_counter {
 	STATS_ROUTING_MISMATCH,
 	STATS_POLICY_REQUESTS,
 	STATS_POLICY_MALFORMED,
+	STATS_OVER_QUOTA,	/* recipients over a relay limit */
+	STATS_SUSPENDED,	/* users suspended (limit or relayctl) */
 	STATS_FIXED_COUNT
 };
 

@@ -79,6 +79,8 @@ verdict_decide(const struct conf *c, const struct relay_policy *rp,
 	stats_decision_slot(d->verdict, d->rule, vs->stats_slot);
 	if (d->verdict == POLICY_ACCEPT && d->rule == RULE_POP_BEFORE_SMTP)
 		stats_inc(STATS_POP_HITS);
+	if (d->rule == RULE_OVER_QUOTA)
+		stats_inc(STATS_OVER_QUOTA);
 	if (d->routing_mismatch)
 		verdict_log_mismatch(vs, rcpt_raw, req->rcpt_mailer, d);
 	if (d->verdict == POLICY_ACCEPT) {
