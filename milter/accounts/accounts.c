@@ -16,7 +16,6 @@
 
 #include "accounts.h"
 #include "log.h"
-#include "pop.h"
 
 #define ACCOUNTS_LINE_MAX	512
 
@@ -69,7 +68,6 @@ void
 accounts_request(struct policy_request *req, struct acct_ctx *x)
 {
 	x->acct = accounts_store();
-	x->pop = pop_store();
 	req->limits = acct_policy;
 	req->limits_ctx = x;
 }

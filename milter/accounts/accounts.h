@@ -2,7 +2,7 @@
  * accounts: relay limits and suspensions in the running daemon. It owns
  * the accounts store (limits.store of the start-up config, opened once
  * and kept until exit, like the POP store), hands it to each request
- * with the POP store (accounts_request), and runs the control socket's
+ * (accounts_request), and runs the control socket's
  * suspend, unsuspend and accounts commands (ctl.c parses them).
  */
 #ifndef RELAYMILTER_ACCOUNTS_H
@@ -39,7 +39,7 @@ struct acct *accounts_store(void);
 
 /*
  * accounts_request -- let req ask the accounts store: fill x with the
- * open stores (accounts and POP) and set req->limits and limits_ctx.
+ * open accounts store and set req->limits and limits_ctx.
  * x must live as long as req.
  */
 void accounts_request(struct policy_request *req, struct acct_ctx *x);

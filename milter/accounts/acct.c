@@ -193,17 +193,16 @@ acct_compose_susp(struct acct *a, const struct acctstore_query *sq,
 
 /* decide composed of the single operations, in decide's order. */
 static void
-acct_compose(struct acct *a, struct popstore *pop,
-    const struct policy_limits_query *q, const struct acctstore_query *sq,
-    struct acctstore_answer *sa)
+acct_compose(struct acct *a, const struct policy_limits_query *q,
+    const struct acctstore_query *sq, struct acctstore_answer *sa)
 {
 	int hit;
 
 	memset(sa, 0, sizeof(*sa));
 	sa->charge = ACCTSTORE_NOT_CHARGED;
 	if (q->need_pop) {
-		sa->pop = pop == NULL || q->client == NULL ? -1 :
-		    popstore_lookup(pop, q->client, q->now, q->pop_window);
+		sa->pop = q->pop == NULL || q->client == NULL ? -1 :
+		    q->pop(q->pop_ctx, q->client, q->now, q->pop_window);
 		if (sa->pop < 0)
 			return;
 	}
@@ -248,7 +247,7 @@ acct_policy(void *ctx, const struct policy_limits_query *q,
 		if (x->acct->ops->decide(x->acct->impl, &sq, &sa) != 0)
 			return -1;
 	} else
-		acct_compose(x->acct, x->pop, q, &sq, &sa);
+		acct_compose(x->acct, q, &sq, &sa);
 	if (sa.newly_suspended)
 		acct_log_suspended(q->user, sa.networks, q, sa.since);
 	ans->pop = sa.pop;

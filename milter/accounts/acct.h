@@ -20,7 +20,6 @@
 #include "policy.h"
 
 struct acct;
-struct popstore;
 
 /* What relayctl accounts lists: a counter or a suspension. */
 struct acct_entry {
@@ -37,12 +36,11 @@ struct acct_entry {
 typedef int (*acct_list_fn)(void *arg, const struct acct_entry *e);
 
 /*
- * The context of acct_policy for one request: the accounts store and
- * the POP store pinned with the request's config (pop may be NULL).
+ * The context of acct_policy for one request: the accounts store. The
+ * POP store comes with each query (policy_limits_query's pop callback).
  */
 struct acct_ctx {
 	struct acct	*acct;
-	struct popstore	*pop;
 };
 
 /*

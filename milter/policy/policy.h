@@ -65,6 +65,8 @@ struct policy_limits_query {
 	const struct netaddr *client;	/* NULL: no client counter, no seen */
 	int		 need_pop;	/* 1: look the client up (step 4b) */
 	int		 pop_window;
+	policy_pop_fn	 pop;		/* the request's POP store, to ask */
+	void		*pop_ctx;	/* when the limits store cannot */
 	const char	*user;		/* the authenticated user, or NULL */
 	struct conf_limit user_limit;	/* n 0: none */
 	struct conf_limit client_limit;

@@ -59,6 +59,8 @@ policy_limits_query(const struct conf *c, const struct policy_request *req,
 	q->client = req->client;
 	q->need_pop = need_pop;
 	q->pop_window = c->pop_window;
+	q->pop = req->pop;
+	q->pop_ctx = req->pop_ctx;
 	q->user = policy_limits_user(c, req, &u);
 	q->charge_flags = flags;
 	if (q->user != NULL) {
