@@ -153,7 +153,7 @@ static int
 bench_limits(struct bench *proto, const char *spec)
 {
 	struct bench b = *proto;
-	struct acct_ctx x = { NULL, proto->st };
+	struct acct_ctx x = { NULL };
 	char cf[1024], err[CONF_ERRLEN];
 
 	snprintf(cf, sizeof(cf), "local = { domains = [ \"example.com\" ]; "
