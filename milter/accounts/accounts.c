@@ -17,7 +17,7 @@
 #include "accounts.h"
 #include "log.h"
 
-#define ACCOUNTS_LINE_MAX	512
+#define ACCOUNTS_LINE_MAX	1024
 
 static struct acct *accounts_st;
 
@@ -131,6 +131,20 @@ accounts_time(time_t t, char *buf, size_t len)
 	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* Text for a quoted field: printable, without quotes or backslashes. */
+static const char *
+accounts_quoted(const char *in, char *out, size_t len)
+{
+	size_t i;
+
+	for (i = 0; in[i] != '\0' && i + 1 < len; i++)
+		out[i] = in[i] < 0x20 || in[i] == 0x7f || in[i] == '"' ||
+		    in[i] == '\\' ? '?' : in[i];
+	if (len > 0)
+		out[i] = '\0';
+	return out;
+}
+
 /* One entry as its line, kept for sorting. */
 static int
 accounts_line(void *arg, const struct acct_entry *e)
@@ -142,7 +156,8 @@ accounts_line(void *arg, const struct acct_entry *e)
 	if (e->since != 0 || e->why[0] != '\0') {
 		accounts_time(e->since, when, sizeof(when));
 		snprintf(line, sizeof(line), "user=%s suspended since=%s "
-		    "why=\"%s\"", u, when, log_clean(e->why, w, sizeof(w)));
+		    "why=\"%s\"", u, when, accounts_quoted(e->why, w,
+		    sizeof(w)));
 	} else {
 		accounts_time(e->start, when, sizeof(when));
 		snprintf(line, sizeof(line), "%s=%s count=%ld window=%ds "
