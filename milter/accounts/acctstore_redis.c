@@ -108,7 +108,7 @@ ACCTSTORE_REDIS_LUA_CHARGE ACCTSTORE_REDIS_LUA_SEEN
 "local flags, res, counts = tonumber(ARGV[7]), -1, {0, 0}\n"
 "local want = (pop == 1 and flags % 2 == 1) or\n"
 "    (pop == 0 and math.floor(flags / 2) % 2 == 1)\n"
-"if susp == 0 and want then\n"
+"if susp == 0 and want and tonumber(ARGV[8]) > 0 then\n"
 "  res, counts = charge(4, tonumber(ARGV[8]), 9)\n"
 "end\n"
 "return { pop, susp, newly, since, why, nets, res, counts[1], counts[2] }\n";

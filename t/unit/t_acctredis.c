@@ -435,8 +435,10 @@ decide_check(void *st, const struct decide_case *k, time_t now)
 		snprintf(ukey, sizeof(ukey), "u:%s", k->user);
 		c[n++] = (struct acctstore_counter){ ukey, k->ulimit, 3600 };
 	}
-	snprintf(ckey, sizeof(ckey), "c:%s", k->net);
-	c[n++] = (struct acctstore_counter){ ckey, 100, 3600 };
+	if (k->net != NULL) {
+		snprintf(ckey, sizeof(ckey), "c:%s", k->net);
+		c[n++] = (struct acctstore_counter){ ckey, 100, 3600 };
+	}
 	memset(&q, 0, sizeof(q));
 	q.now = now;
 	q.pop_key = k->pop_key;
@@ -485,6 +487,8 @@ test_decide(void *st)
 	    0 },
 	{ "no POP asked, no charge flags", NULL, NULL, "127.0.0.6", 0, 0,
 	    0, 0, 0, 0, ACCTSTORE_NOT_CHARGED, 0 },
+	{ "no counter to charge", NULL, NULL, NULL, 0,
+	    ACCTSTORE_CHARGE_ALWAYS, 0, 0, 0, 0, ACCTSTORE_NOT_CHARGED, 0 },
 	{ "eve from a 1st network", NULL, "eve", "10.1.0.1", 2,
 	    ACCTSTORE_CHARGE_ALWAYS, 0, 0, 0, 1, ACCTSTORE_COUNTED, 1 },
 	{ "eve from a 2nd network", NULL, "eve", "10.1.0.2", 2,
