@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,8 +92,39 @@ acct_kind(const struct acct *a)
 int
 acct_net(const struct netaddr *a, char *buf, size_t len)
 {
+	size_t o = 0;
+	int i;
+
 	/* The POP store's key with a /64: IPv4 exact, IPv6 per network. */
-	return popstore_key(a, 64, buf, len);
+	if (a->family != AF_INET)
+		return popstore_key(a, 64, buf, len);
+	if (len < 16)
+		return -1;
+	/* by hand: this runs for every relayed recipient */
+	for (i = 0; i < 4; i++) {
+		unsigned v = a->a[i];
+
+		if (v >= 100)
+			buf[o++] = (char)('0' + v / 100);
+		if (v >= 10)
+			buf[o++] = (char)('0' + v / 10 % 10);
+		buf[o++] = (char)('0' + v % 10);
+		buf[o++] = i < 3 ? '.' : '\0';
+	}
+	return 0;
+}
+
+/* prefix and s into buf: 0, or -1 if it does not fit. */
+static int
+acct_key(const char *prefix, const char *s, char *buf, size_t len)
+{
+	size_t p = strlen(prefix), n = strlen(s);
+
+	if (p + n >= len)
+		return -1;
+	memcpy(buf, prefix, p);
+	memcpy(buf + p, s, n + 1);
+	return 0;
 }
 
 /* The counters q charges, with their keys; -1 if a key does not fit. */
@@ -105,8 +137,7 @@ acct_keys(const struct policy_limits_query *q, struct acct_keys *k)
 	    sizeof(k->net)) != 0)
 		return -1;
 	if (q->user != NULL && q->user_limit.n > 0) {
-		if ((size_t)snprintf(k->ukey, sizeof(k->ukey), "u:%s",
-		    q->user) >= sizeof(k->ukey))
+		if (acct_key("u:", q->user, k->ukey, sizeof(k->ukey)) != 0)
 			return -1;
 		k->c[k->n].key = k->ukey;
 		k->c[k->n].limit = q->user_limit.n;
@@ -114,7 +145,7 @@ acct_keys(const struct policy_limits_query *q, struct acct_keys *k)
 		k->which[k->n++] = POLICY_LIMITS_OVER_USER;
 	}
 	if (k->net[0] != '\0' && q->client_limit.n > 0) {
-		snprintf(k->ckey, sizeof(k->ckey), "c:%s", k->net);
+		(void)acct_key("c:", k->net, k->ckey, sizeof(k->ckey));
 		k->c[k->n].key = k->ckey;
 		k->c[k->n].limit = q->client_limit.n;
 		k->c[k->n].window = q->client_limit.window;

@@ -87,12 +87,14 @@ acctstore_lmdb_counter(struct acctstore_lmdb *s, MDB_txn *txn,
     const char *key, time_t now, struct lmdb_counter *c)
 {
 	char buf[96];
-	long long start;
+	long long start = 0;
 
 	memset(c, 0, sizeof(*c));
 	if (acctstore_lmdb_get(s, txn, 'k', key, buf, sizeof(buf)) != 1 ||
-	    sscanf(buf, "%ld %lld %d", &c->count, &start, &c->window) != 3)
+	    sscanf(buf, "%ld %lld %d", &c->count, &start, &c->window) != 3) {
 		memset(c, 0, sizeof(*c));
+		return;
+	}
 	c->start = (time_t)start;
 	if (c->window <= 0 || now >= c->start + c->window)
 		memset(c, 0, sizeof(*c));

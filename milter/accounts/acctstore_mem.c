@@ -277,24 +277,49 @@ acctstore_mem_seen(void *impl, const char *user, const char *net,
 	return r;
 }
 
+/* The suspension of user: 1 (since, why filled), 0. Locked. */
+static int
+acctstore_mem_susp_get_locked(struct acctstore_mem *m, const char *user,
+    time_t *since, char *why, size_t whylen)
+{
+	struct mem_ent *e = acctstore_mem_get(m, MEM_SUSP, user, 0, 0);
+
+	if (e == NULL)
+		return 0;
+	*since = e->since;
+	if (why != NULL)
+		snprintf(why, whylen, "%s", e->why ? e->why : "");
+	return 1;
+}
+
 static int
 acctstore_mem_susp_get(void *impl, const char *user, time_t *since,
     char *why, size_t whylen)
 {
 	struct acctstore_mem *m = impl;
-	struct mem_ent *e;
-	int r = 0;
+	int r;
 
 	pthread_mutex_lock(&m->lock);
-	e = acctstore_mem_get(m, MEM_SUSP, user, 0, 0);
-	if (e != NULL) {
-		r = 1;
-		*since = e->since;
-		if (why != NULL)
-			snprintf(why, whylen, "%s", e->why ? e->why : "");
-	}
+	r = acctstore_mem_susp_get_locked(m, user, since, why, whylen);
 	pthread_mutex_unlock(&m->lock);
 	return r;
+}
+
+/* Suspend user unless it is: 1 new, 0 already, -1 no memory. Locked. */
+static int
+acctstore_mem_susp_set_locked(struct acctstore_mem *m, const char *user,
+    time_t since, const char *why)
+{
+	struct mem_ent *e = acctstore_mem_get(m, MEM_SUSP, user, since, 1);
+
+	if (e == NULL)
+		return -1;
+	if (e->why != NULL)
+		return 0;
+	if ((e->why = strdup(why != NULL ? why : "")) == NULL)
+		return -1;
+	e->since = since;
+	return 1;
 }
 
 static int
@@ -302,23 +327,66 @@ acctstore_mem_susp_set(void *impl, const char *user, time_t since,
     const char *why, char *err, size_t errlen)
 {
 	struct acctstore_mem *m = impl;
-	struct mem_ent *e;
-	int r = 1;
+	int r;
 
 	pthread_mutex_lock(&m->lock);
-	e = acctstore_mem_get(m, MEM_SUSP, user, since, 1);
-	if (e == NULL)
-		r = -1;
-	else if (e->why != NULL)
-		r = 0;
-	else if ((e->why = strdup(why != NULL ? why : "")) == NULL)
-		r = -1;
-	else
-		e->since = since;
+	r = acctstore_mem_susp_set_locked(m, user, since, why);
 	pthread_mutex_unlock(&m->lock);
 	if (r < 0)
 		snprintf(err, errlen, "out of memory");
 	return r;
+}
+
+/*
+ * Steps 2 to 4 of decide under one lock (this store keeps no POP
+ * logins: the front end asks decide only without a POP lookup).
+ */
+static void
+acctstore_mem_decide_locked(struct acctstore_mem *m,
+    const struct acctstore_query *q, struct acctstore_answer *a)
+{
+	if (q->user != NULL) {
+		a->suspended = acctstore_mem_susp_get_locked(m, q->user,
+		    &a->since, a->why, sizeof(a->why));
+		if (a->suspended == 0 && q->user_clients > 0 &&
+		    q->net != NULL) {
+			a->networks = acctstore_mem_seen_locked(m, q->user,
+			    q->net, q->now, q->user_clients_window);
+			if (a->networks < 0)
+				a->suspended = -1;
+			else if (a->networks > q->user_clients) {
+				snprintf(a->why, sizeof(a->why), "%d client "
+				    "networks within %ds", a->networks,
+				    q->user_clients_window);
+				a->suspended = acctstore_mem_susp_set_locked(m,
+				    q->user, q->now, a->why) < 0 ? -1 : 1;
+				a->newly_suspended = a->suspended == 1;
+				a->since = q->now;
+			}
+		}
+	}
+	if (a->suspended == 0 && (q->charge_flags &
+	    ACCTSTORE_CHARGE_POP_MISS) && q->ncounters > 0)
+		a->charge = acctstore_mem_charge_locked(m, q->counters,
+		    q->ncounters, q->now, a->counts);
+}
+
+static int
+acctstore_mem_decide(void *impl, const struct acctstore_query *q,
+    struct acctstore_answer *a)
+{
+	struct acctstore_mem *m = impl;
+
+	memset(a, 0, sizeof(*a));
+	a->charge = ACCTSTORE_NOT_CHARGED;
+	if (q->pop_key != NULL || q->ncounters > 2) {
+		a->pop = a->suspended = a->charge = -1;
+		return -1;
+	}
+	pthread_mutex_lock(&m->lock);
+	acctstore_mem_decide_locked(m, q, a);
+	pthread_mutex_unlock(&m->lock);
+	return 0;
 }
 
 /* Remove kind/key; 1 removed, 0 absent. Locked. */
@@ -437,6 +505,6 @@ const struct acctstore_ops acctstore_mem_ops = {
 	.susp_set = acctstore_mem_susp_set,
 	.susp_del = acctstore_mem_susp_del,
 	.scan = acctstore_mem_scan,
-	.decide = NULL,
+	.decide = acctstore_mem_decide,
 	.close = acctstore_mem_close,
 };

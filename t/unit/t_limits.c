@@ -218,18 +218,22 @@ engine_decide(struct engine_env *e, const struct engine_step *s,
 	policy_decide(e->c, conf_service(e->c, s->service), &req, d);
 }
 
-/* Run a scenario on a fresh memory store. */
+/*
+ * Run a scenario on a fresh store of spec: "memory" answers in one step
+ * (its decide), an lmdb store through the single operations.
+ */
 static void
-engine_run(const char *name, const struct engine_step *steps, size_t n)
+engine_run_on(const char *spec, const char *name,
+    const struct engine_step *steps, size_t n)
 {
 	struct engine_env e;
 	struct policy_decision d;
-	char err[CONF_ERRLEN], got[96], what[160];
+	char err[CONF_ERRLEN], got[96], what[200];
 	size_t i;
 
 	memset(&e, 0, sizeof(e));
 	e.c = conf_load_string(engine_conf, "engine.conf", err, sizeof(err));
-	if (e.c == NULL || acct_open("memory", NULL, NULL, &e.acct, err,
+	if (e.c == NULL || acct_open(spec, NULL, NULL, &e.acct, err,
 	    sizeof(err)) != 0) {
 		tap_ok(0, "%s: setup: %s", name, err);
 		conf_unref(e.c);
@@ -240,8 +244,8 @@ engine_run(const char *name, const struct engine_step *steps, size_t n)
 		engine_decide(&e, &steps[i], &d);
 		snprintf(got, sizeof(got), "%s %s",
 		    policy_verdict_name(d.verdict), policy_rule_name(d.rule));
-		snprintf(what, sizeof(what), "%s, step %zu: %s %s %s", name,
-		    i + 1, steps[i].user ? steps[i].user : "-",
+		snprintf(what, sizeof(what), "%s (%.6s), step %zu: %s %s %s",
+		    name, spec, i + 1, steps[i].user ? steps[i].user : "-",
 		    steps[i].client, steps[i].rcpt);
 		tap_is_str(got, steps[i].want, what);
 	}
@@ -350,6 +354,24 @@ static const struct engine_step s_same_net[] = {
 	{ "sub", "192.0.2.6", "bob", R, 0, 4000, "accept auth" },
 	{ "sub", "2001:db8::9", "bob", R, 0, 4001, "accept auth" },
 };
+
+/* The scenario on the memory store, then on a new lmdb store. */
+static void
+engine_run(const char *name, const struct engine_step *steps, size_t n)
+{
+	char dir[] = "/tmp/t_limits_engine.XXXXXX", spec[64], cmd[128];
+
+	engine_run_on("memory", name, steps, n);
+	if (mkdtemp(dir) == NULL) {
+		tap_ok(0, "mkdtemp");
+		return;
+	}
+	snprintf(spec, sizeof(spec), "lmdb:%s", dir);
+	engine_run_on(spec, name, steps, n);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		printf("# could not remove %s\n", dir);
+}
 
 static void
 test_engine(void)
