@@ -8,7 +8,8 @@
  * charge) in exactly one request per decision, an EVALSHA, and no other
  * command (requests counted in the client, INFO commandstats in the
  * server), reload after SCRIPT FLUSH, and
- * -1 at once while the server is down.
+ * -1 at once while the server is down, AUTH with the right, a wrong and
+ * no password.
  */
 #include "config.h"
 
@@ -75,15 +76,18 @@ ctl_cmd(const char *cmd)
 static int
 redis_start(void)
 {
-	char port[8];
+	char port[8], logfile[64];
 	int i;
 
 	snprintf(port, sizeof(port), "%d", PORT);
+	/* the server's own lines stay out of the TAP stream */
+	snprintf(logfile, sizeof(logfile), "%s/redis.log", redis_dir);
 	redis_pid = fork();
 	if (redis_pid == 0) {
 		execlp("redis-server", "redis-server", "--port", port,
 		    "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-		    "--dir", redis_dir, "--loglevel", "warning", (char *)NULL);
+		    "--dir", redis_dir, "--loglevel", "warning", "--logfile",
+		    logfile, (char *)NULL);
 		_exit(127);
 	}
 	for (i = 0; i < 200 && redis_pid > 0; i++) {
@@ -624,6 +628,37 @@ test_down(void *st)
 	tap_ok(ok, "server back (empty): decide counts again");
 }
 
+/* A server that requires a password: right, wrong and none. */
+static void
+test_auth(void)
+{
+	static const struct {
+		const char	*password;
+		int		 want;
+		const char	*what;
+	} cases[] = {
+	{ "s3cret-acct", ACCTSTORE_COUNTED, "requirepass: the right password" },
+	{ "wrong", -1, "requirepass: a wrong password" },
+	{ NULL, -1, "requirepass: no password" },
+	};
+	struct acctstore_counter c[1] = { { "u:pw", 10, 60 } };
+	char err[256];
+	size_t i;
+
+	if (!tap_ok(ctl_cmd("CONFIG SET requirepass s3cret-acct") == 0,
+	    "CONFIG SET requirepass"))
+		return;
+	for (i = 0; i < NELEM(cases); i++) {
+		void *st = acctstore_redis_open(SPEC, cases[i].password, 0, err,
+		    sizeof(err));
+
+		tap_is_int(st != NULL ? ops->charge(st, c, 1, time(NULL), NULL)
+		    : -2, cases[i].want, cases[i].what);
+		if (st != NULL)
+			ops->close(st);
+	}
+}
+
 int
 main(void)
 {
@@ -655,7 +690,10 @@ main(void)
 	test_noscript(st);
 	test_down(st);
 	ops->close(st);
+	test_auth();
 	redis_stop();
+	snprintf(err, sizeof(err), "%s/redis.log", redis_dir);
+	unlink(err);
 	rmdir(redis_dir);
 	return tap_done();
 }
