@@ -234,6 +234,10 @@ acctstore_redis_run(struct acctstore_redis *r, struct rpool_script *s,
 	char numkeys[16];
 	int i, argc = 0;
 
+	if (1 + nkeys + nargs > (int)(sizeof(argv) / sizeof(argv[0]))) {
+		snprintf(err, errlen, "redis: too many script arguments");
+		return NULL;
+	}
 	snprintf(numkeys, sizeof(numkeys), "%d", nkeys);
 	argv[argc++] = numkeys;
 	for (i = 0; i < nkeys; i++)
@@ -249,6 +253,10 @@ struct acctstore_redis_counters {
 	char	 nums[4][24];
 };
 
+/*
+ * Fill cs from the n counters c and point keys[i] at each key, args[2i]
+ * and args[2i+1] at its limit and window: 0, or -1 (n > 2, key too long).
+ */
 static int
 acctstore_redis_counters(struct acctstore_redis_counters *cs,
     const struct acctstore_counter *c, int n, const char **keys,
