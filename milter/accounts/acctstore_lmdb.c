@@ -192,33 +192,26 @@ acctstore_lmdb_nets(const char *list, const char *net, time_t now,
 	return count;
 }
 
+/* seen inside txn: the number of networks, or -1. */
 static int
-acctstore_lmdb_seen(void *impl, const char *user, const char *net,
-    time_t now, int window)
+acctstore_lmdb_seen_txn(struct acctstore_lmdb *s, MDB_txn *txn,
+    const char *user, const char *net, time_t now, int window)
 {
-	struct acctstore_lmdb *s = impl;
-	char *cur = malloc(ACCTSTORE_LMDB_VAL_MAX), *next;
-	MDB_txn *txn;
+	char *cur = malloc(ACCTSTORE_LMDB_VAL_MAX);
+	char *next = malloc(ACCTSTORE_LMDB_VAL_MAX);
 	int r = -1, got;
 
-	next = malloc(ACCTSTORE_LMDB_VAL_MAX);
-	if (cur == NULL || next == NULL ||
-	    mdb_txn_begin(s->env, NULL, 0, &txn) != 0)
+	if (cur == NULL || next == NULL)
 		goto out;
 	got = acctstore_lmdb_get(s, txn, 'n', user, cur,
 	    ACCTSTORE_LMDB_VAL_MAX);
+	if (got < 0)
+		goto out;
 	if (got == 0)
 		cur[0] = '\0';
-	if (got < 0) {
-		mdb_txn_abort(txn);
-		goto out;
-	}
 	r = acctstore_lmdb_nets(cur, net, now, window, next,
 	    ACCTSTORE_LMDB_VAL_MAX);
-	if (acctstore_lmdb_put(s, txn, 'n', user, next) != 0) {
-		mdb_txn_abort(txn);
-		r = -1;
-	} else if (mdb_txn_commit(txn) != 0)
+	if (acctstore_lmdb_put(s, txn, 'n', user, next) != 0)
 		r = -1;
 out:
 	free(cur);
@@ -227,24 +220,52 @@ out:
 }
 
 static int
-acctstore_lmdb_susp_get(void *impl, const char *user, time_t *since,
-    char *why, size_t whylen)
+acctstore_lmdb_seen(void *impl, const char *user, const char *net,
+    time_t now, int window)
 {
 	struct acctstore_lmdb *s = impl;
-	char buf[ACCTSTORE_WHY_MAX + 32], *sp;
 	MDB_txn *txn;
 	int r;
 
-	if (mdb_txn_begin(s->env, NULL, MDB_RDONLY, &txn) != 0)
+	if (mdb_txn_begin(s->env, NULL, 0, &txn) != 0)
 		return -1;
-	r = acctstore_lmdb_get(s, txn, 's', user, buf, sizeof(buf));
-	mdb_txn_abort(txn);
+	r = acctstore_lmdb_seen_txn(s, txn, user, net, now, window);
+	if (r < 0)
+		mdb_txn_abort(txn);
+	else if (mdb_txn_commit(txn) != 0)
+		r = -1;
+	return r;
+}
+
+/* The suspension of user inside txn: 1 (since, why), 0, -1. */
+static int
+acctstore_lmdb_susp_txn(struct acctstore_lmdb *s, MDB_txn *txn,
+    const char *user, time_t *since, char *why, size_t whylen)
+{
+	char buf[ACCTSTORE_WHY_MAX + 32], *sp;
+	int r = acctstore_lmdb_get(s, txn, 's', user, buf, sizeof(buf));
+
 	if (r != 1)
 		return r;
 	*since = (time_t)strtoll(buf, &sp, 10);
 	if (why != NULL)
 		snprintf(why, whylen, "%s", *sp == ' ' ? sp + 1 : "");
 	return 1;
+}
+
+static int
+acctstore_lmdb_susp_get(void *impl, const char *user, time_t *since,
+    char *why, size_t whylen)
+{
+	struct acctstore_lmdb *s = impl;
+	MDB_txn *txn;
+	int r;
+
+	if (mdb_txn_begin(s->env, NULL, MDB_RDONLY, &txn) != 0)
+		return -1;
+	r = acctstore_lmdb_susp_txn(s, txn, user, since, why, whylen);
+	mdb_txn_abort(txn);
+	return r;
 }
 
 /* One write transaction: put (or delete with val NULL) unless absent. */
@@ -388,6 +409,77 @@ acctstore_lmdb_purge(struct acctstore_lmdb *s, time_t now)
 	return removed;
 }
 
+/* Steps 2 to 4 of decide inside txn; 0, or -1 to abort it. */
+static int
+acctstore_lmdb_decide_txn(struct acctstore_lmdb *s, MDB_txn *txn,
+    const struct acctstore_query *q, struct acctstore_answer *a)
+{
+	char val[ACCTSTORE_WHY_MAX + 32];
+
+	if (q->user != NULL) {
+		a->suspended = acctstore_lmdb_susp_txn(s, txn, q->user,
+		    &a->since, a->why, sizeof(a->why));
+		if (a->suspended < 0)
+			return -1;
+		if (a->suspended == 0 && q->user_clients > 0 &&
+		    q->net != NULL) {
+			a->networks = acctstore_lmdb_seen_txn(s, txn, q->user,
+			    q->net, q->now, q->user_clients_window);
+			if (a->networks < 0)
+				return -1;
+		}
+		if (a->suspended == 0 && a->networks > q->user_clients &&
+		    q->user_clients > 0) {
+			snprintf(a->why, sizeof(a->why), "%d client networks "
+			    "within %ds", a->networks, q->user_clients_window);
+			snprintf(val, sizeof(val), "%lld %s", (long long)q->now,
+			    a->why);
+			if (acctstore_lmdb_put(s, txn, 's', q->user, val) != 0)
+				return -1;
+			a->suspended = a->newly_suspended = 1;
+			a->since = q->now;
+		}
+	}
+	if (a->suspended == 0 && (q->charge_flags &
+	    ACCTSTORE_CHARGE_POP_MISS) && q->ncounters > 0) {
+		a->charge = acctstore_lmdb_charge_txn(s, txn, q->counters,
+		    q->ncounters, q->now, a->counts);
+		if (a->charge < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * decide in one write transaction (this store keeps no POP logins: the
+ * front end asks it only without a POP lookup). A charge over its limit
+ * still commits the networks seen; a failure changes nothing.
+ */
+static int
+acctstore_lmdb_decide(void *impl, const struct acctstore_query *q,
+    struct acctstore_answer *a)
+{
+	struct acctstore_lmdb *s = impl;
+	MDB_txn *txn;
+
+	memset(a, 0, sizeof(*a));
+	a->charge = ACCTSTORE_NOT_CHARGED;
+	if (q->pop_key != NULL || q->ncounters > 2 ||
+	    mdb_txn_begin(s->env, NULL, 0, &txn) != 0)
+		goto fail;
+	if (acctstore_lmdb_decide_txn(s, txn, q, a) != 0) {
+		mdb_txn_abort(txn);
+		goto fail;
+	}
+	/* commit frees the transaction, failed or not */
+	if (mdb_txn_commit(txn) == 0)
+		return 0;
+fail:
+	memset(a, 0, sizeof(*a));
+	a->pop = a->suspended = a->charge = -1;
+	return -1;
+}
+
 static void
 acctstore_lmdb_close(void *impl)
 {
@@ -407,8 +499,14 @@ acctstore_lmdb_open(const char *dir, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	if (lmdbenv_open(dir, ACCTSTORE_LMDB_MAPSIZE, &s->env, &s->dbi, err,
-	    errlen) != 0) {
+	/*
+	 * Every relayed recipient writes: commits are not flushed to disk
+	 * one by one (MDB_NOSYNC). The files are the kernel's to write
+	 * back, so a restart of relaymilter loses nothing; a crash of the
+	 * whole machine may lose the last seconds of counts.
+	 */
+	if (lmdbenv_open(dir, ACCTSTORE_LMDB_MAPSIZE, MDB_NOSYNC, &s->env,
+	    &s->dbi, err, errlen) != 0) {
 		acctstore_lmdb_close(s);
 		return NULL;
 	}
@@ -424,6 +522,6 @@ const struct acctstore_ops acctstore_lmdb_ops = {
 	.susp_set = acctstore_lmdb_susp_set,
 	.susp_del = acctstore_lmdb_susp_del,
 	.scan = acctstore_lmdb_scan,
-	.decide = NULL,
+	.decide = acctstore_lmdb_decide,
 	.close = acctstore_lmdb_close,
 };

@@ -1,7 +1,9 @@
 /*
  * policy: the relaying decision for one recipient, as a pure function of
- * the config, the request, the clock and the POP store's answer. The
- * milter, "relaymilter --explain" and the tests all call policy_decide.
+ * the config, the request, the clock and the answers of the POP store
+ * and of the accounts store (relay limits, suspensions), both asked
+ * through callbacks. The front doors, "relaymilter --explain" and the
+ * tests all call policy_decide.
  */
 #ifndef RELAYMILTER_POLICY_H
 #define RELAYMILTER_POLICY_H
@@ -133,7 +135,8 @@ struct policy_decision {
 /*
  * policy_decide -- apply the decision procedure (relaymilter(8),
  * "Decision procedure") for one recipient under the relay policy rp of
- * conf c. Fills out. Pure: no I/O but the pop callback, no allocation,
+ * conf c. Fills out. Pure: no I/O but the pop and limits callbacks
+ * (the limits one only where c->limits_on), no allocation,
  * no locks.
  * A recipient in a local domain (or a bare <postmaster>) whose
  * req->rcpt_mailer is known and is neither in c->local_transports nor

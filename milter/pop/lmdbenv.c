@@ -84,8 +84,8 @@ lmdbenv_prepare(const char *dir, uid_t uid, gid_t gid, char *err,
 }
 
 int
-lmdbenv_open(const char *dir, size_t mapsize, MDB_env **env, MDB_dbi *dbi,
-    char *err, size_t errlen)
+lmdbenv_open(const char *dir, size_t mapsize, unsigned flags,
+    MDB_env **env, MDB_dbi *dbi, char *err, size_t errlen)
 {
 	MDB_txn *txn;
 	int rc, dead;
@@ -97,7 +97,7 @@ lmdbenv_open(const char *dir, size_t mapsize, MDB_env **env, MDB_dbi *dbi,
 		return lmdbenv_fail(err, errlen, "env", rc);
 	mdb_env_set_mapsize(*env, mapsize);
 	mdb_env_set_maxreaders(*env, LMDBENV_READERS);
-	rc = mdb_env_open(*env, dir, MDB_NOTLS | MDB_NOMETASYNC, 0640);
+	rc = mdb_env_open(*env, dir, MDB_NOTLS | MDB_NOMETASYNC | flags, 0640);
 	if (rc != 0) {
 		snprintf(err, errlen, "lmdb:%s: %s", dir, mdb_strerror(rc));
 		return -1;

@@ -23,12 +23,13 @@ int lmdbenv_prepare(const char *dir, uid_t uid, gid_t gid, char *err,
 /*
  * lmdbenv_open -- create dir if missing and open the environment in it
  * (map of mapsize bytes, MDB_NOTLS: reader slots follow transactions,
- * not libmilter's threads), clearing reader slots of dead processes,
- * with its unnamed database in *dbi. Returns 0 with *env, or -1 with
- * err (*env, if not NULL, is then for the caller to close).
+ * not libmilter's threads; MDB_NOMETASYNC, and the extra flags, e.g.
+ * MDB_NOSYNC), clearing reader slots of dead processes, with its
+ * unnamed database in *dbi. Returns 0 with *env, or -1 with err (*env,
+ * if not NULL, is then for the caller to close).
  */
-int lmdbenv_open(const char *dir, size_t mapsize, MDB_env **env,
-    MDB_dbi *dbi, char *err, size_t errlen);
+int lmdbenv_open(const char *dir, size_t mapsize, unsigned flags,
+    MDB_env **env, MDB_dbi *dbi, char *err, size_t errlen);
 
 /* lmdbenv_fail -- "lmdb <what>: <LMDB's message>" into err; -1. */
 int lmdbenv_fail(char *err, size_t errlen, const char *what, int rc);

@@ -54,7 +54,7 @@ popstore_lmdb_open(const char *dir, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	if (lmdbenv_open(dir, POPSTORE_LMDB_MAPSIZE, &s->env, &s->dbi, err,
+	if (lmdbenv_open(dir, POPSTORE_LMDB_MAPSIZE, 0, &s->env, &s->dbi, err,
 	    errlen) != 0) {
 		popstore_lmdb_close(s);
 		return NULL;

@@ -8,7 +8,8 @@
  * memory store. Prints "name value" lines: the median nanoseconds per
  * decision of each (over batches of BATCH decisions), the decision rates
  * and their ratio.
- * Usage: bench_limits [DECISIONS] (default 2000000 of each).
+ * Usage: bench_limits [DECISIONS [STORE]] (default 2000000 of each, and
+ * "memory"; STORE may be "lmdb:/dir" for the embedded store).
  */
 #include "config.h"
 
@@ -122,8 +123,8 @@ main(int argc, char **argv)
 	char err[256], ip[32];
 	int i;
 
-	if (nb < 1 || t0 == NULL || t1 == NULL || acct_open("memory", NULL,
-	    NULL, &ax.acct, err, sizeof(err)) != 0) {
+	if (nb < 1 || t0 == NULL || t1 == NULL || acct_open(argc > 2 ?
+	    argv[2] : "memory", NULL, NULL, &ax.acct, err, sizeof(err)) != 0) {
 		fprintf(stderr, "bench_limits: setup failed\n");
 		return 1;
 	}

@@ -344,6 +344,25 @@ static const struct engine_step s_suspend[] = {
 	    "reject account-suspended" },
 };
 
+/*
+ * An authenticated user relaying by POP-before-SMTP (the front end then
+ * composes the POP lookup and the store's single operations).
+ */
+static const struct engine_step s_pop_user[] = {
+	{ "pop", "192.0.2.1", "alice", R, 1, 0, "accept pop-before-smtp" },
+	{ "pop", "192.0.2.2", "alice", R, 1, 0, "accept pop-before-smtp" },
+	{ "pop", "192.0.2.3", "alice", R, 1, 0, "reject account-suspended" },
+	{ "pop", "192.0.2.3", "alice", L, 1, 0, "accept local" },
+	{ "pop", "192.0.2.1", "alice", R, 0, 0, "reject auth-required" },
+	{ "pop", "192.0.2.1", "alice", R, -1, 0,
+	    "tempfail pop-store-unavailable" },
+	{ "pop", "192.0.2.1", "bob", R, 1, 0, "accept pop-before-smtp" },
+	{ "pop", "192.0.2.1", "bob", R, 1, 0, "accept pop-before-smtp" },
+	/* the client 192.0.2.1 has 4 now (alice 1, bob 2, and one more) */
+	{ "pop", "192.0.2.1", NULL, R, 1, 0, "accept pop-before-smtp" },
+	{ "pop", "192.0.2.1", "bob", R, 1, 0, "tempfail over-quota" },
+};
+
 /* The same network again and again is one network. */
 static const struct engine_step s_same_net[] = {
 	{ "sub", "2001:db8::1", "bob", R, 0, 0, "accept auth" },
@@ -382,6 +401,7 @@ test_engine(void)
 	engine_run("users[].limit", s_override, NELEM(s_override));
 	engine_run("suspension", s_suspend, NELEM(s_suspend));
 	engine_run("same network", s_same_net, NELEM(s_same_net));
+	engine_run("POP user", s_pop_user, NELEM(s_pop_user));
 }
 
 /* No store: counting decisions tempfail, the others go on. */
