@@ -48,9 +48,14 @@ accounts_open(const struct conf *c, char *err, size_t errlen)
 {
 	struct acct *a;
 
+	/*
+	 * The POP lookup rides in the accounts store's request with the POP
+	 * key of a /64 (acct_policy); with another pop.ipv6_prefix the IPv6
+	 * keys differ, so the POP store is then asked on its own.
+	 */
 	if (acct_open(c->limits_store, c->pop_store_password,
-	    conf_pop_needed(c) ? conf_pop_store(c) : NULL, &a, err,
-	    errlen) != 0)
+	    conf_pop_needed(c) && c->pop_ipv6_prefix == 64 ?
+	    conf_pop_store(c) : NULL, &a, err, errlen) != 0)
 		return -1;
 	__atomic_store_n(&accounts_st, a, __ATOMIC_RELEASE);
 	log_msg(LOG_INFO, "accounts store %s open (limits %s)", acct_kind(a),

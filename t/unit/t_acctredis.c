@@ -26,7 +26,11 @@
 
 #include "../redis_count.h"
 #include "../tap.h"
+#include "accounts.h"
 #include "acctstore.h"
+#include "addr.h"
+#include "conf.h"
+#include "policy.h"
 #include "popstore.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
@@ -628,6 +632,56 @@ test_down(void *st)
 	tap_ok(ok, "server back (empty): decide counts again");
 }
 
+/*
+ * Through the daemon's accounts and the engine: a POP login of an IPv6
+ * client with pop.ipv6_prefix 56 (not the /64 of the limits) lets
+ * another /64 of the same /56 relay, counted in the Redis store.
+ */
+static void
+test_ipv6_prefix(void)
+{
+	static const char cf[] = "local = { domains = [ \"example.com\" ]; "
+	    "};\nrelay = { pop_before_smtp = true; };\nlimits = { client = "
+	    "\"100/1h\"; store = \"" SPEC "\"; };\npop = { store = \""
+	    SPEC "\"; ipv6_prefix = 56; };\n";
+	struct policy_request req = { 0 };
+	struct policy_decision d;
+	struct acct_ctx x;
+	struct popstore *pop;
+	struct netaddr login, client;
+	struct addr from, rcpt;
+	struct conf *c;
+	char err[CONF_ERRLEN];
+
+	ctl_cmd("FLUSHDB");
+	c = conf_load_string(cf, "ipv6", err, sizeof(err));
+	if (!tap_ok(c != NULL && accounts_open(c, err, sizeof(err)) == 0 &&
+	    popstore_open(SPEC, 56, NULL, &pop, err, sizeof(err)) == 0,
+	    "config, accounts and POP store with pop.ipv6_prefix 56: %s",
+	    c != NULL ? "ok" : err)) {
+		conf_unref(c);
+		return;
+	}
+	netaddr_parse("2001:db8:0:ff00::1", &login);
+	netaddr_parse("2001:db8:0:ffee::5", &client);
+	popstore_add(pop, &login, "gus", time(NULL), 300, err, sizeof(err));
+	addr_parse("<a@remote.test>", &from);
+	addr_parse("<u@remote.test>", &rcpt);
+	req.client = &client;
+	req.sender = &from;
+	req.rcpt = &rcpt;
+	req.now = time(NULL);
+	req.pop = popstore_policy;
+	req.pop_ctx = pop;
+	accounts_request(&req, &x);
+	policy_decide(c, &c->relay, &req, &d);
+	tap_is_str(policy_rule_name(d.rule), "pop-before-smtp",
+	    "another /64 of the login's /56 relays by its POP login");
+	popstore_close(pop);
+	accounts_close();
+	conf_unref(c);
+}
+
 /* A server that requires a password: right, wrong and none. */
 static void
 test_auth(void)
@@ -690,6 +744,7 @@ main(void)
 	test_noscript(st);
 	test_down(st);
 	ops->close(st);
+	test_ipv6_prefix();
 	test_auth();
 	redis_stop();
 	snprintf(err, sizeof(err), "%s/redis.log", redis_dir);
