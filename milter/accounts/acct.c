@@ -1,8 +1,9 @@
 /*
  * acct: the accounts store's front end (see acct.h). It names the keys
  * ("u:<user>", "c:<net>"), answers the engine's limits callback with the
- * backend's one-step decide when it has one (and can do the POP lookup
- * asked), else with the backend's single operations in decide's order,
+ * backend's one-step decide when it has one (a POP lookup it cannot make
+ * is made first), else with the backend's single operations in decide's
+ * order,
  * and logs and counts new suspensions.
  */
 #include "config.h"
@@ -247,6 +248,46 @@ acct_compose(struct acct *a, const struct policy_limits_query *q,
 		    sq->ncounters, sq->now, sa->counts);
 }
 
+/*
+ * decide in one step. A POP lookup the backend cannot make (the POP
+ * store is elsewhere) is made first; decide then gets its answer as the
+ * charge flags of a "no hit", so the rest is still one step (Redis: one
+ * request). 0, or -1 if the store could not be asked.
+ */
+static int
+acct_decide(struct acct *a, const struct policy_limits_query *q,
+    struct acctstore_query *sq, struct acctstore_answer *sa)
+{
+	char pkey[POPSTORE_KEY_MAX];
+	int hit;
+
+	sq->pop_window = q->pop_window;
+	if (!q->need_pop)
+		return a->ops->decide(a->impl, sq, sa);
+	if (a->pop_shared && q->client != NULL &&
+	    popstore_key(q->client, 64, pkey, sizeof(pkey)) == 0) {
+		/* One round trip: the POP key is the POP store's own. */
+		sq->pop_key = pkey;
+		return a->ops->decide(a->impl, sq, sa);
+	}
+	hit = q->pop == NULL || q->client == NULL ? -1 :
+	    q->pop(q->pop_ctx, q->client, q->now, q->pop_window);
+	if (hit < 0) {
+		/* as acct_compose: nothing else is asked */
+		memset(sa, 0, sizeof(*sa));
+		sa->pop = -1;
+		sa->charge = ACCTSTORE_NOT_CHARGED;
+		return 0;
+	}
+	sq->charge_flags = sq->charge_flags & (hit > 0 ?
+	    ACCTSTORE_CHARGE_POP_HIT : ACCTSTORE_CHARGE_POP_MISS) ?
+	    ACCTSTORE_CHARGE_POP_MISS : 0;
+	if (a->ops->decide(a->impl, sq, sa) != 0)
+		return -1;
+	sa->pop = hit;
+	return 0;
+}
+
 int
 acct_policy(void *ctx, const struct policy_limits_query *q,
     struct policy_limits_answer *ans)
@@ -255,7 +296,6 @@ acct_policy(void *ctx, const struct policy_limits_query *q,
 	struct acct_keys k;
 	struct acctstore_query sq;
 	struct acctstore_answer sa;
-	char pkey[POPSTORE_KEY_MAX];
 	int i;
 
 	if (x == NULL || x->acct == NULL || acct_keys(q, &k) != 0)
@@ -269,13 +309,8 @@ acct_policy(void *ctx, const struct policy_limits_query *q,
 	sq.counters = k.c;
 	sq.ncounters = k.n;
 	sq.charge_flags = q->charge_flags;
-	if (x->acct->ops->decide != NULL && (!q->need_pop ||
-	    (x->acct->pop_shared && q->client != NULL &&
-	    popstore_key(q->client, 64, pkey, sizeof(pkey)) == 0))) {
-		/* One round trip: the POP key is the POP store's own. */
-		sq.pop_key = q->need_pop ? pkey : NULL;
-		sq.pop_window = q->pop_window;
-		if (x->acct->ops->decide(x->acct->impl, &sq, &sa) != 0)
+	if (x->acct->ops->decide != NULL) {
+		if (acct_decide(x->acct, q, &sq, &sa) != 0)
 			return -1;
 	} else
 		acct_compose(x->acct, q, &sq, &sa);

@@ -682,6 +682,68 @@ test_ipv6_prefix(void)
 	conf_unref(c);
 }
 
+/*
+ * Limits in Redis, POP logins in LMDB: the POP store is asked first,
+ * then one request to Redis decides the rest (a user's suspension, its
+ * networks, two counters).
+ */
+static void
+test_pop_elsewhere(void)
+{
+	char cf[512], dir[] = "/tmp/t_acctredis_pop.XXXXXX", spec[64];
+	struct policy_request req = { 0 };
+	struct policy_decision d;
+	struct acct_ctx x;
+	struct popstore *pop = NULL;
+	struct netaddr client;
+	struct addr from, rcpt;
+	struct conf *c = NULL;
+	char err[CONF_ERRLEN];
+	long sent;
+
+	if (mkdtemp(dir) == NULL)
+		return;
+	snprintf(spec, sizeof(spec), "lmdb:%s/pop", dir);
+	snprintf(cf, sizeof(cf), "local = { domains = [ \"example.com\" ]; };"
+	    "\nrelay = { pop_before_smtp = true; };\nusers = ( { name = "
+	    "\"hal\"; password = \"{PLAIN}x\"; relay = true; } );\nlimits = "
+	    "{ user = \"100/1h\"; client = \"100/1h\"; user_clients = "
+	    "\"5/1h\"; store = \"%s\"; };\npop = { store = \"%s\"; };\n",
+	    SPEC, spec);
+	c = conf_load_string(cf, "pop-elsewhere", err, sizeof(err));
+	if (tap_ok(c != NULL && accounts_open(c, err, sizeof(err)) == 0 &&
+	    popstore_open(spec, 64, NULL, &pop, err, sizeof(err)) == 0,
+	    "limits in Redis, POP logins in %s: %s", spec, c ? "ok" : err)) {
+		netaddr_parse("192.0.2.77", &client);
+		popstore_add(pop, &client, "hal", time(NULL), 300, err,
+		    sizeof(err));
+		addr_parse("<a@remote.test>", &from);
+		addr_parse("<u@remote.test>", &rcpt);
+		req.client = &client;
+		req.auth_user = "hal";
+		req.sender = &from;
+		req.rcpt = &rcpt;
+		req.now = time(NULL);
+		req.pop = popstore_policy;
+		req.pop_ctx = pop;
+		accounts_request(&req, &x);
+		sent = redis_count_requests();
+		policy_decide(c, &c->relay, &req, &d);
+		sent = redis_count_requests() - sent;
+		tap_is_str(policy_rule_name(d.rule), "pop-before-smtp",
+		    "hal (authenticated; smtp_auth off) relays by the POP "
+		    "login in LMDB");
+		tap_is_int(sent, 1, "... suspension, networks and both counters "
+		    "in one request to Redis");
+		accounts_close();
+	}
+	popstore_close(pop);
+	conf_unref(c);
+	snprintf(cf, sizeof(cf), "rm -rf '%s'", dir);
+	if (system(cf) != 0)
+		printf("# could not remove %s\n", dir);
+}
+
 /* A server that requires a password: right, wrong and none. */
 static void
 test_auth(void)
@@ -745,6 +807,7 @@ main(void)
 	test_down(st);
 	ops->close(st);
 	test_ipv6_prefix();
+	test_pop_elsewhere();
 	test_auth();
 	redis_stop();
 	snprintf(err, sizeof(err), "%s/redis.log", redis_dir);
