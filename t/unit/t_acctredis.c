@@ -632,6 +632,31 @@ test_down(void *st)
 	tap_ok(ok, "server back (empty): decide counts again");
 }
 
+/* One relayed recipient of client (auth_user, or NULL) through the engine
+   and the daemon's accounts, the POP store pop answering; its rule. */
+static const char *
+engine_rule(const struct conf *c, const struct netaddr *client,
+    const char *auth_user, struct popstore *pop)
+{
+	struct policy_request req = { 0 };
+	struct policy_decision d;
+	struct acct_ctx x;
+	struct addr from, rcpt;
+
+	addr_parse("<a@remote.test>", &from);
+	addr_parse("<u@remote.test>", &rcpt);
+	req.client = client;
+	req.auth_user = auth_user;
+	req.sender = &from;
+	req.rcpt = &rcpt;
+	req.now = time(NULL);
+	req.pop = popstore_policy;
+	req.pop_ctx = pop;
+	accounts_request(&req, &x);
+	policy_decide(c, &c->relay, &req, &d);
+	return policy_rule_name(d.rule);
+}
+
 /*
  * Through the daemon's accounts and the engine: a POP login of an IPv6
  * client with pop.ipv6_prefix 56 (not the /64 of the limits) lets
@@ -644,12 +669,8 @@ test_ipv6_prefix(void)
 	    "};\nrelay = { pop_before_smtp = true; };\nlimits = { client = "
 	    "\"100/1h\"; store = \"" SPEC "\"; };\npop = { store = \""
 	    SPEC "\"; ipv6_prefix = 56; };\n";
-	struct policy_request req = { 0 };
-	struct policy_decision d;
-	struct acct_ctx x;
 	struct popstore *pop;
 	struct netaddr login, client;
-	struct addr from, rcpt;
 	struct conf *c;
 	char err[CONF_ERRLEN];
 
@@ -665,17 +686,7 @@ test_ipv6_prefix(void)
 	netaddr_parse("2001:db8:0:ff00::1", &login);
 	netaddr_parse("2001:db8:0:ffee::5", &client);
 	popstore_add(pop, &login, "gus", time(NULL), 300, err, sizeof(err));
-	addr_parse("<a@remote.test>", &from);
-	addr_parse("<u@remote.test>", &rcpt);
-	req.client = &client;
-	req.sender = &from;
-	req.rcpt = &rcpt;
-	req.now = time(NULL);
-	req.pop = popstore_policy;
-	req.pop_ctx = pop;
-	accounts_request(&req, &x);
-	policy_decide(c, &c->relay, &req, &d);
-	tap_is_str(policy_rule_name(d.rule), "pop-before-smtp",
+	tap_is_str(engine_rule(c, &client, NULL, pop), "pop-before-smtp",
 	    "another /64 of the login's /56 relays by its POP login");
 	popstore_close(pop);
 	accounts_close();
@@ -691,14 +702,11 @@ static void
 test_pop_elsewhere(void)
 {
 	char cf[512], dir[] = "/tmp/t_acctredis_pop.XXXXXX", spec[64];
-	struct policy_request req = { 0 };
-	struct policy_decision d;
-	struct acct_ctx x;
 	struct popstore *pop = NULL;
 	struct netaddr client;
-	struct addr from, rcpt;
 	struct conf *c = NULL;
 	char err[CONF_ERRLEN];
+	const char *rule;
 	long sent;
 
 	if (mkdtemp(dir) == NULL)
@@ -717,20 +725,10 @@ test_pop_elsewhere(void)
 		netaddr_parse("192.0.2.77", &client);
 		popstore_add(pop, &client, "hal", time(NULL), 300, err,
 		    sizeof(err));
-		addr_parse("<a@remote.test>", &from);
-		addr_parse("<u@remote.test>", &rcpt);
-		req.client = &client;
-		req.auth_user = "hal";
-		req.sender = &from;
-		req.rcpt = &rcpt;
-		req.now = time(NULL);
-		req.pop = popstore_policy;
-		req.pop_ctx = pop;
-		accounts_request(&req, &x);
 		sent = redis_count_requests();
-		policy_decide(c, &c->relay, &req, &d);
+		rule = engine_rule(c, &client, "hal", pop);
 		sent = redis_count_requests() - sent;
-		tap_is_str(policy_rule_name(d.rule), "pop-before-smtp",
+		tap_is_str(rule, "pop-before-smtp",
 		    "hal (authenticated; smtp_auth off) relays by the POP "
 		    "login in LMDB");
 		tap_is_int(sent, 1, "... suspension, networks and both counters "
