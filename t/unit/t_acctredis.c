@@ -7,25 +7,18 @@
  * (POP lookup in the POP store's own keys, suspension, seen, conditional
  * charge) in exactly one request per decision, an EVALSHA, and no other
  * command (requests counted in the client, INFO commandstats in the
- * server), reload after SCRIPT FLUSH, and
- * -1 at once while the server is down, AUTH with the right, a wrong and
- * no password.
+ * server), reload after SCRIPT FLUSH, -1 at once while the server is
+ * down; through the engine, a POP login under pop.ipv6_prefix 56 and
+ * POP logins kept in LMDB; AUTH with the right, a wrong and no password.
  */
 #include "config.h"
 
-#include <arpa/inet.h>
-#include <hiredis/hiredis.h>
-#include <pthread.h>
 #include <signal.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/wait.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "../redis_count.h"
-#include "../tap.h"
+#include "unit_fixture.h"
+#include "redis_fixture.h"
 #include "accounts.h"
 #include "acctstore.h"
 #include "addr.h"
@@ -33,162 +26,13 @@
 #include "policy.h"
 #include "popstore.h"
 
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 #define PORT		24379
+#define DB		3
 #define SPEC		"redis://127.0.0.1:24379/3"
 #define THREADS		20
 #define PER_THREAD	100
 
 static const struct acctstore_ops *ops = &acctstore_redis_ops;
-static pid_t redis_pid = -1;
-static char redis_dir[] = "/tmp/t_acctredis.XXXXXX";
-
-/* A direct connection of the test's own (INFO, FLUSHDB, SCRIPT FLUSH). */
-static redisContext *
-ctl(void)
-{
-	struct timeval tv = { 1, 0 };
-	redisContext *c = redisConnectWithTimeout("127.0.0.1", PORT, tv);
-	redisReply *rep;
-
-	if (c != NULL && c->err) {
-		redisFree(c);
-		return NULL;
-	}
-	/* the store's database, so that FLUSHDB clears what it wrote */
-	rep = c != NULL ? redisCommand(c, "SELECT 3") : NULL;
-	if (rep != NULL)
-		freeReplyObject(rep);
-	return c;
-}
-
-/* Run one command on a fresh connection; 0 if it answered no error. */
-static int
-ctl_cmd(const char *cmd)
-{
-	redisContext *c = ctl();
-	redisReply *rep = c != NULL ? redisCommand(c, cmd) : NULL;
-	int rc = rep != NULL && rep->type != REDIS_REPLY_ERROR ? 0 : -1;
-
-	if (rep != NULL)
-		freeReplyObject(rep);
-	if (c != NULL)
-		redisFree(c);
-	return rc;
-}
-
-static int
-redis_start(void)
-{
-	char port[8], logfile[64];
-	int i;
-
-	snprintf(port, sizeof(port), "%d", PORT);
-	/* the server's own lines stay out of the TAP stream */
-	snprintf(logfile, sizeof(logfile), "%s/redis.log", redis_dir);
-	redis_pid = fork();
-	if (redis_pid == 0) {
-		execlp("redis-server", "redis-server", "--port", port,
-		    "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-		    "--dir", redis_dir, "--loglevel", "warning", "--logfile",
-		    logfile, (char *)NULL);
-		_exit(127);
-	}
-	for (i = 0; i < 200 && redis_pid > 0; i++) {
-		if (ctl_cmd("PING") == 0)
-			return 0;
-		usleep(50000);
-	}
-	return -1;
-}
-
-static void
-redis_stop(void)
-{
-	if (redis_pid <= 0)
-		return;
-	kill(redis_pid, SIGTERM);
-	waitpid(redis_pid, NULL, 0);
-	redis_pid = -1;
-}
-
-/* The number of calls of each command so far, from INFO commandstats. */
-struct cmdstats {
-	char	 names[64][48];
-	long	 calls[64];
-	int	 n;
-};
-
-static int
-cmdstats(struct cmdstats *s)
-{
-	redisContext *c = ctl();
-	redisReply *rep = c != NULL ? redisCommand(c, "INFO commandstats") :
-	    NULL;
-	char *p, *save = NULL;
-
-	s->n = 0;
-	if (rep == NULL || rep->type != REDIS_REPLY_STRING) {
-		if (rep != NULL)
-			freeReplyObject(rep);
-		if (c != NULL)
-			redisFree(c);
-		return -1;
-	}
-	for (p = strtok_r(rep->str, "\r\n", &save); p != NULL && s->n < 64;
-	    p = strtok_r(NULL, "\r\n", &save))
-		if (sscanf(p, "cmdstat_%47[^:]:calls=%ld", s->names[s->n],
-		    &s->calls[s->n]) == 2)
-			s->n++;
-	freeReplyObject(rep);
-	redisFree(c);
-	return 0;
-}
-
-static long
-cmdstats_calls(const struct cmdstats *s, const char *name)
-{
-	int i;
-
-	for (i = 0; i < s->n; i++)
-		if (strcmp(s->names[i], name) == 0)
-			return s->calls[i];
-	return 0;
-}
-
-
-/* What the decide script calls inside the server (commandstats counts
-   them too, though they cost no round trip). */
-static const char *const inner[] = { "get", "hget", "hincrby", "hset",
-    "expire", "zadd", "zremrangebyscore", "zcard", "select", "info" };
-
-static int
-cmdstats_inner(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < NELEM(inner); i++)
-		if (strcmp(inner[i], name) == 0)
-			return 1;
-	return 0;
-}
-
-/* The commands whose count moved from a to b, as text. */
-static void
-cmdstats_diff(const struct cmdstats *a, const struct cmdstats *b, char *out,
-    size_t len)
-{
-	int i;
-
-	out[0] = '\0';
-	for (i = 0; i < b->n; i++) {
-		long d = b->calls[i] - cmdstats_calls(a, b->names[i]);
-
-		if (d != 0 && !cmdstats_inner(b->names[i]))
-			snprintf(out + strlen(out), len - strlen(out), "%s=%ld ",
-			    b->names[i], d);
-	}
-}
 
 /* ---- charge ---- */
 
@@ -284,7 +128,6 @@ static void
 test_race(void *st, int use_decide, long limit)
 {
 	struct racer r[THREADS];
-	pthread_t tid[THREADS];
 	struct acctstore_counter probe[1] = { { "c:198.51.100.1", 1000000,
 	    3600 } };
 	long counts[1] = { 0 };
@@ -292,16 +135,15 @@ test_race(void *st, int use_decide, long limit)
 	const char *how = use_decide ? "decide" : "charge";
 	long want = limit < THREADS * PER_THREAD ? limit : THREADS * PER_THREAD;
 
-	ctl_cmd("FLUSHDB");
+	redis_cmd("FLUSHDB");
+	memset(r, 0, sizeof(r));
 	for (i = 0; i < THREADS; i++) {
-		memset(&r[i], 0, sizeof(r[i]));
 		r[i].st = st;
 		r[i].use_decide = use_decide;
 		r[i].limit = limit;
-		pthread_create(&tid[i], NULL, racer_run, &r[i]);
 	}
+	threads_run(THREADS, racer_run, r, sizeof(r[0]));
 	for (i = 0; i < THREADS; i++) {
-		pthread_join(tid[i], NULL);
 		counted += r[i].counted;
 		over += r[i].over;
 		failed += r[i].failed;
@@ -388,7 +230,7 @@ test_suspensions(void *st)
 	struct listing l = { "" };
 	time_t since = 0;
 
-	ctl_cmd("FLUSHDB");
+	redis_cmd("FLUSHDB");
 	tap_is_int(ops->susp_get(st, "dan", &since, why, sizeof(why)), 0,
 	    "dan is not suspended");
 	tap_is_int(ops->susp_set(st, "dan", 1700000000, "by relayctl", err,
@@ -516,7 +358,7 @@ test_decide(void *st)
 	time_t now = time(NULL);
 	size_t i;
 
-	ctl_cmd("FLUSHDB");
+	redis_cmd("FLUSHDB");
 	/* The POP logins go in through the POP store itself: its key format. */
 	if (popstore_open(SPEC, 64, NULL, &pop, err, sizeof(err)) != 0) {
 		tap_ok(0, "POP store on the same Redis: %s", err);
@@ -545,7 +387,7 @@ test_round_trips(void *st)
 	    .user = k.user, .net = k.net, .user_clients = 10,
 	    .user_clients_window = 3600, .counters = c, .ncounters = 2,
 	    .charge_flags = k.flags };
-	struct cmdstats before, after;
+	struct redis_cmdstats before, after;
 	struct acctstore_answer a;
 	char diff[512], want[64];
 	int i, failed = 0;
@@ -553,7 +395,7 @@ test_round_trips(void *st)
 
 	q.now = time(NULL);
 	ops->decide(st, &q, &a);	/* the script is loaded by now */
-	if (cmdstats(&before) != 0) {
+	if (redis_cmdstats(&before) != 0) {
 		tap_ok(0, "INFO commandstats");
 		return;
 	}
@@ -562,9 +404,9 @@ test_round_trips(void *st)
 		failed += ops->decide(st, &q, &a) != 0 ||
 		    a.charge != ACCTSTORE_COUNTED;
 	sent = redis_count_requests() - sent;
-	cmdstats(&after);
+	redis_cmdstats(&after);
 	tap_is_int(failed, 0, "500 decisions (POP, suspension, seen, charge)");
-	cmdstats_diff(&before, &after, diff, sizeof(diff));
+	redis_cmdstats_diff(&before, &after, diff, sizeof(diff));
 	snprintf(want, sizeof(want), "evalsha=500 ");
 	tap_is_int(sent, 500, "... 500 requests sent (one round trip each)");
 	tap_is_str(diff, want, "... the server saw 500 EVALSHA and no other "
@@ -576,18 +418,18 @@ static void
 test_noscript(void *st)
 {
 	struct acctstore_counter c[1] = { { "u:ivy", 10, 60 } };
-	struct cmdstats before, after;
+	struct redis_cmdstats before, after;
 	long counts[1] = { 0 };
 
-	tap_is_int(ctl_cmd("SCRIPT FLUSH"), 0, "SCRIPT FLUSH");
-	cmdstats(&before);
+	tap_is_int(redis_cmd("SCRIPT FLUSH"), 0, "SCRIPT FLUSH");
+	redis_cmdstats(&before);
 	tap_is_int(ops->charge(st, c, 1, time(NULL), counts),
 	    ACCTSTORE_COUNTED, "charge after SCRIPT FLUSH works");
-	cmdstats(&after);
-	tap_is_int(cmdstats_calls(&after, "script|load") +
-	    cmdstats_calls(&after, "script") -
-	    cmdstats_calls(&before, "script|load") -
-	    cmdstats_calls(&before, "script"), 1,
+	redis_cmdstats(&after);
+	tap_is_int(redis_cmdstats_calls(&after, "script|load") +
+	    redis_cmdstats_calls(&after, "script") -
+	    redis_cmdstats_calls(&before, "script|load") -
+	    redis_cmdstats_calls(&before, "script"), 1,
 	    "... after one SCRIPT LOAD");
 }
 
@@ -674,7 +516,7 @@ test_ipv6_prefix(void)
 	struct conf *c;
 	char err[CONF_ERRLEN];
 
-	ctl_cmd("FLUSHDB");
+	redis_cmd("FLUSHDB");
 	c = conf_load_string(cf, "ipv6", err, sizeof(err));
 	if (!tap_ok(c != NULL && accounts_open(c, err, sizeof(err)) == 0 &&
 	    popstore_open(SPEC, 56, NULL, &pop, err, sizeof(err)) == 0,
@@ -701,7 +543,7 @@ test_ipv6_prefix(void)
 static void
 test_pop_elsewhere(void)
 {
-	char cf[512], dir[] = "/tmp/t_acctredis_pop.XXXXXX", spec[64];
+	char cf[1024], dir[256], spec[300];
 	struct popstore *pop = NULL;
 	struct netaddr client;
 	struct conf *c = NULL;
@@ -709,7 +551,7 @@ test_pop_elsewhere(void)
 	const char *rule;
 	long sent;
 
-	if (mkdtemp(dir) == NULL)
+	if (tmpdir_make("t_acctredis_pop", dir, sizeof(dir)) != 0)
 		return;
 	snprintf(spec, sizeof(spec), "lmdb:%s/pop", dir);
 	snprintf(cf, sizeof(cf), "local = { domains = [ \"example.com\" ]; };"
@@ -737,9 +579,7 @@ test_pop_elsewhere(void)
 	}
 	popstore_close(pop);
 	conf_unref(c);
-	snprintf(cf, sizeof(cf), "rm -rf '%s'", dir);
-	if (system(cf) != 0)
-		printf("# could not remove %s\n", dir);
+	tmpdir_remove(dir);
 }
 
 /* A server that requires a password: right, wrong and none. */
@@ -759,7 +599,7 @@ test_auth(void)
 	char err[256];
 	size_t i;
 
-	if (!tap_ok(ctl_cmd("CONFIG SET requirepass s3cret-acct") == 0,
+	if (!tap_ok(redis_cmd("CONFIG SET requirepass s3cret-acct") == 0,
 	    "CONFIG SET requirepass"))
 		return;
 	for (i = 0; i < NELEM(cases); i++) {
@@ -780,18 +620,24 @@ main(void)
 	void *st;
 
 	signal(SIGPIPE, SIG_IGN);
-	if (mkdtemp(redis_dir) == NULL || redis_start() != 0) {
+	redis_port = PORT;
+	redis_db = DB;
+	if (tmpdir_make("t_acctredis", redis_dir, sizeof(redis_dir)) != 0)
+		return 1;
+	if (redis_start() != 0) {
 		printf("Bail out! cannot start redis-server on port %d\n", PORT);
 		redis_stop();
+		tmpdir_remove(redis_dir);
 		return 1;
 	}
 	st = acctstore_redis_open(SPEC, NULL, 1, err, sizeof(err));
 	if (!tap_ok(st != NULL, "open %s: %s", SPEC, st ? "ok" : err)) {
 		redis_stop();
+		tmpdir_remove(redis_dir);
 		return tap_done();
 	}
 	tap_is_str(ops->kind, "redis", "kind redis");
-	ctl_cmd("FLUSHDB");
+	redis_cmd("FLUSHDB");
 	test_charge(st);
 	test_race(st, 0, 1000000);
 	test_race(st, 0, 1500);
@@ -808,8 +654,6 @@ main(void)
 	test_pop_elsewhere();
 	test_auth();
 	redis_stop();
-	snprintf(err, sizeof(err), "%s/redis.log", redis_dir);
-	unlink(err);
-	rmdir(redis_dir);
+	tmpdir_remove(redis_dir);
 	return tap_done();
 }
