@@ -237,18 +237,18 @@ const struct conf_user *conf_user_find(const struct conf *c,
 size_t conf_user_keylen(const struct conf *c, const char *authen);
 
 /*
- * conf_limit_parse -- parse a relay limit "N/window" (N 1..CONF_LIMIT_MAX,
+ * conf_limits_parse -- parse a relay limit "N/window" (N 1..CONF_LIMIT_MAX,
  * window a number with s, m, h or d, at most CONF_LIMIT_WINDOW_MAX
  * seconds) into out. Returns 0, or -1 with a message in err. Pure.
  */
-int conf_limit_parse(const char *s, struct conf_limit *out, char *err,
+int conf_limits_parse(const char *s, struct conf_limit *out, char *err,
     size_t errlen);
 
 /*
- * conf_limit_user -- the limit of the authenticated user u (users[].limit,
+ * conf_limits_user -- the limit of the authenticated user u (users[].limit,
  * else limits.user); u may be NULL (limits.user). Pure.
  */
-const struct conf_limit *conf_limit_user(const struct conf *c,
+const struct conf_limit *conf_limits_user(const struct conf *c,
     const struct conf_user *u);
 
 /*

@@ -67,6 +67,8 @@ const struct conf_key conf_keys[] = {
 	{ "users[].name", CONF_KEY_STRING, NULL, 0, 0 },
 	{ "users[].password", CONF_KEY_STRING, NULL, 0, 0 },
 	{ "users[].relay", CONF_KEY_BOOL, "false", 0, 0 },
+	/* "N/window" as limits.user, which it replaces for this user */
+	{ "users[].limit", CONF_KEY_STRING, NULL, 0, 0 },
 	/* auth; no mechanisms listed: every one the loader knows */
 	{ "auth.dovecot", CONF_KEY_STRING, NULL, 0, 0 },
 	{ "auth.saslauthd", CONF_KEY_STRING, NULL, 0, 0 },
@@ -97,7 +99,6 @@ const struct conf_key conf_keys[] = {
 	{ "limits.client", CONF_KEY_STRING, NULL, 0, 0 },
 	{ "limits.user_clients", CONF_KEY_STRING, NULL, 0, 0 },
 	{ "limits.store", CONF_KEY_STRING, "memory", 0, 0 },
-	{ "users[].limit", CONF_KEY_STRING, NULL, 0, 0 },
 	{ NULL, CONF_KEY_BOOL, NULL, 0, 0 }
 };
 

@@ -45,7 +45,7 @@ conf_limits_number(const char *p, const char **end)
 }
 
 int
-conf_limit_parse(const char *s, struct conf_limit *out, char *err,
+conf_limits_parse(const char *s, struct conf_limit *out, char *err,
     size_t errlen)
 {
 	const char *p;
@@ -70,7 +70,7 @@ conf_limit_parse(const char *s, struct conf_limit *out, char *err,
 }
 
 const struct conf_limit *
-conf_limit_user(const struct conf *c, const struct conf_user *u)
+conf_limits_user(const struct conf *c, const struct conf_user *u)
 {
 	return u != NULL && u->limit.n > 0 ? &u->limit : &c->limit_user;
 }
@@ -84,7 +84,7 @@ conf_limits_read(struct loader *L, const config_setting_t *grp,
 
 	if (rc < 0)
 		return -1;
-	if (v != NULL && conf_limit_parse(v, out, msg, sizeof(msg)) != 0)
+	if (v != NULL && conf_limits_parse(v, out, msg, sizeof(msg)) != 0)
 		rc = conf_read_fail(L, conf_read_get(grp, path), "%s: %s",
 		    path, msg);
 	else if (v != NULL)

@@ -64,7 +64,7 @@ policy_limits_query(const struct conf *c, const struct policy_request *req,
 	q->user = policy_limits_user(c, req, &u);
 	q->charge_flags = flags;
 	if (q->user != NULL) {
-		q->user_limit = *conf_limit_user(c, u);
+		q->user_limit = *conf_limits_user(c, u);
 		q->user_clients = c->limit_user_clients;
 	}
 	if (req->client != NULL)

@@ -64,7 +64,7 @@ test_parse(void)
 
 		memset(&l, 0, sizeof(l));
 		err[0] = '\0';
-		rc = conf_limit_parse(parse_cases[i].in, &l, err, sizeof(err));
+		rc = conf_limits_parse(parse_cases[i].in, &l, err, sizeof(err));
 		snprintf(what, sizeof(what), "parse \"%s\": rc",
 		    parse_cases[i].in);
 		tap_is_int(rc, parse_cases[i].rc, what);
