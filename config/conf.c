@@ -109,6 +109,7 @@ conf_free(struct conf *c)
 	domset_free(&c->auth_realms);
 	free(c->auth_secret_file);
 	conf_pop_free(c);
+	free(c->limits_store);
 	conf_free_strv(c->warnings, c->nwarnings);
 	/* Last: the sets above kept their strings here. */
 	arena_free(&c->arena);

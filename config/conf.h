@@ -64,10 +64,20 @@ struct relay_policy {
 	int		 owns_from, owns_to;	/* lists set here, not shared */
 };
 
+/* A relay limit "N/window" (conf_limits.c); n == 0: no limit. */
+struct conf_limit {
+	long		 n;		/* 1..CONF_LIMIT_MAX */
+	int		 window;	/* seconds */
+};
+
+#define CONF_LIMIT_MAX		1000000000L
+#define CONF_LIMIT_WINDOW_MAX	(366 * 86400)
+
 struct conf_user {
 	char		*name;
 	char		*password;	/* "{SCHEME}..." */
 	int		 relay;
+	struct conf_limit limit;	/* users[].limit; n 0: limits.user */
 };
 
 /* How a pop.logs entry's lines are read (conf_pop.c, poplog.c). */
@@ -154,6 +164,13 @@ struct conf {
 	int		 pop_protocols;	/* CONF_POP_* bits */
 	struct conf_poplog *pop_logs;
 	size_t		 pop_nlogs;
+
+	/* limits (conf_limits.c); n 0: that limit is off */
+	struct conf_limit limit_user;
+	struct conf_limit limit_client;
+	struct conf_limit limit_user_clients;
+	char		*limits_store;	/* the key table's default if absent */
+	int		 limits_on;	/* some limit is set (or users[].limit) */
 
 	char		**warnings;	/* to log after a successful load */
 	size_t		 nwarnings;
@@ -243,6 +260,21 @@ int conf_sender_allowed(const struct conf *c, const char *authen,
  * conf_user_find takes them for the same user, known or not. Pure.
  */
 size_t conf_user_keylen(const struct conf *c, const char *authen);
+
+/*
+ * conf_limits_parse -- parse a relay limit "N/window" (N 1..CONF_LIMIT_MAX,
+ * window a number with s, m, h or d, at most CONF_LIMIT_WINDOW_MAX
+ * seconds) into out. Returns 0, or -1 with a message in err. Pure.
+ */
+int conf_limits_parse(const char *s, struct conf_limit *out, char *err,
+    size_t errlen);
+
+/*
+ * conf_limits_user -- the limit of the authenticated user u (users[].limit,
+ * else limits.user); u may be NULL (limits.user). Pure.
+ */
+const struct conf_limit *conf_limits_user(const struct conf *c,
+    const struct conf_user *u);
 
 /*
  * conf_check_password -- validate a stored password ("{PLAIN}...",

@@ -74,6 +74,8 @@ const struct conf_key conf_keys[] = {
 	{ "users[].relay", CONF_KEY_BOOL, "false", 0, 0 },
 	/* none: a name that is an address is its own sender */
 	{ "users[].senders", CONF_KEY_LIST, NULL, 0, 0 },
+	/* "N/window" as limits.user, which it replaces for this user */
+	{ "users[].limit", CONF_KEY_STRING, NULL, 0, 0 },
 	/* auth; no mechanisms listed: every one the loader knows */
 	{ "auth.dovecot", CONF_KEY_STRING, NULL, 0, 0 },
 	{ "auth.saslauthd", CONF_KEY_STRING, NULL, 0, 0 },
@@ -102,6 +104,12 @@ const struct conf_key conf_keys[] = {
 	{ "pop.logs[].journal", CONF_KEY_STRING, NULL, 0, 0 },
 	{ "pop.logs[].journal_unit", CONF_KEY_STRING, "dovecot.service", 0, 0 },
 	{ "pop.logs[].journal_directory", CONF_KEY_STRING, NULL, 0, 0 },
+	/* relay limits and suspension: "N/window", window with s, m, h, d */
+	{ "limits", CONF_KEY_GROUP, NULL, 0, 0 },
+	{ "limits.user", CONF_KEY_STRING, NULL, 0, 0 },
+	{ "limits.client", CONF_KEY_STRING, NULL, 0, 0 },
+	{ "limits.user_clients", CONF_KEY_STRING, NULL, 0, 0 },
+	{ "limits.store", CONF_KEY_STRING, "memory", 0, 0 },
 	{ NULL, CONF_KEY_BOOL, NULL, 0, 0 }
 };
 

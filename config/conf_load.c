@@ -14,6 +14,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "conf_limits.h"
 #include "conf_load.h"
 #include "conf_perm.h"
 #include "conf_read.h"
@@ -385,7 +386,8 @@ conf_load_user(struct loader *L, const config_setting_t *e, struct conf_user *u)
 
 	if (conf_read_str(L, e, "users[].name", &u->name) < 0 ||
 	    conf_read_str(L, e, "users[].password", &u->password) < 0 ||
-	    conf_read_bool(L, e, "users[].relay", &u->relay) < 0)
+	    conf_read_bool(L, e, "users[].relay", &u->relay) < 0 ||
+	    conf_limits_read(L, e, "users[].limit", &u->limit) < 0)
 		return -1;
 	if (u->name == NULL || *u->name == '\0')
 		return conf_read_fail(L, e, "a users entry needs a name");
@@ -709,7 +711,8 @@ conf_load_build(config_t *cfg, const char *name, const char *text, char *err,
 	if (conf_load_top(&L, root) != 0 || conf_load_local(&L, root) != 0 ||
 	    conf_load_relay(&L, root) != 0 || conf_load_services(&L, root) != 0 ||
 	    conf_load_users(&L, root) != 0 || conf_load_auth(&L, root) != 0 ||
-	    conf_load_pop(&L, root) != 0 || conf_risk_check(&L, root) != 0 ||
+	    conf_load_pop(&L, root) != 0 || conf_limits_load(&L, root) != 0 ||
+	    conf_risk_check(&L, root) != 0 ||
 	    conf_perm_sockets(&L, root) != 0) {
 		conf_free(c);
 		return NULL;

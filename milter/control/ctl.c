@@ -18,6 +18,7 @@
 #include "ctlproto.h"
 #include "listen.h"
 #include "log.h"
+#include "accounts.h"
 #include "pop.h"
 #include "reload.h"
 #include "stats.h"
@@ -109,6 +110,15 @@ ctl_handle(char *line, FILE *out)
 		break;
 	case CTLPROTO_POP_LIST:
 		rc = pop_list(out, msg, sizeof(msg));
+		break;
+	case CTLPROTO_SUSPEND:
+		rc = accounts_suspend(req.user, out, msg, sizeof(msg));
+		break;
+	case CTLPROTO_UNSUSPEND:
+		rc = accounts_unsuspend(req.user, out, msg, sizeof(msg));
+		break;
+	case CTLPROTO_ACCOUNTS:
+		rc = accounts_list(out, msg, sizeof(msg));
 		break;
 	}
 	if (rc == 0)

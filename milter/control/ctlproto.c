@@ -34,6 +34,12 @@ static const struct {
 	{ "pop del", "IP", CTLPROTO_POP_DEL, "forget the POP3 login of IP" },
 	{ "pop list", "", CTLPROTO_POP_LIST,
 	    "the logins still within pop.window" },
+	{ "suspend", "USER", CTLPROTO_SUSPEND,
+	    "turn USER's relaying off until unsuspend" },
+	{ "unsuspend", "USER", CTLPROTO_UNSUSPEND,
+	    "lift USER's suspension" },
+	{ "accounts", "", CTLPROTO_ACCOUNTS,
+	    "relay counters in their window, and suspensions" },
 };
 
 #define CTLPROTO_NCMDS	(sizeof(ctlproto_grammar) / sizeof(ctlproto_grammar[0]))

@@ -22,7 +22,10 @@ enum ctlproto_cmd {
 	CTLPROTO_STATUS,	/* status */
 	CTLPROTO_POP_ADD,	/* pop add IP [USER] */
 	CTLPROTO_POP_DEL,	/* pop del IP */
-	CTLPROTO_POP_LIST	/* pop list */
+	CTLPROTO_POP_LIST,	/* pop list */
+	CTLPROTO_SUSPEND,	/* suspend USER */
+	CTLPROTO_UNSUSPEND,	/* unsuspend USER */
+	CTLPROTO_ACCOUNTS	/* accounts */
 };
 
 /* Why a line was refused: relayctl exits differently for each. */
@@ -39,7 +42,7 @@ struct ctlproto_request {
 	int			 prometheus;	/* stats --prometheus */
 	const char		*ip;		/* pop add/del: as written */
 	struct netaddr		 addr;		/* ... and parsed */
-	const char		*user;		/* pop add: NULL if none */
+	const char		*user;		/* pop add, (un)suspend */
 	enum ctlproto_fault	 fault;		/* why ctlproto_parse failed */
 };
 

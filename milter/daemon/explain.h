@@ -20,7 +20,14 @@ struct explain_opts {
 	const char	*auth;
 	const char	*from;		/* required */
 	int		 pop;		/* a POP3 login within the window */
+	long		 count;		/* relayed recipients counted before */
 };
+
+/*
+ * explain_count_parse -- the N of --count N (0..1000000000) into *out.
+ * Returns 0, or -1 if s is not such a number. Pure.
+ */
+int explain_count_parse(const char *s, long *out);
 
 /* An offline request and the storage its pointers point into. */
 struct explain_req {
@@ -29,14 +36,16 @@ struct explain_req {
 	struct addr	 sender;
 	struct addr	 rcpt;
 	int		 pop;		/* what the POP store answers */
+	long		 count;		/* each relay counter stands here */
 };
 
 /*
  * explain_request -- build er->req for client (an IP address, or NULL:
  * the MTA named none), its verified client_name (or NULL), the SMTP AUTH
  * name auth (or NULL), the sender from (as sent, brackets or not) and a
- * POP store that answers pop (1, 0, -1) to every question; the clock is
- * now. Returns 0, or -1 if client is not an IP address. er must stay
+ * POP store that answers pop (1, 0, -1) to every question, relay
+ * counters that stand at er->count (0; set it after this call) and count
+ * what this request accepts, no one suspended; the clock is now. Returns 0, or -1 if client is not an IP address. er must stay
  * where it is while er->req is used.
  */
 int explain_request(struct explain_req *er, const char *client,

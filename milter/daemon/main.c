@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "accounts.h"
 #include "authsvc.h"
 #include "conf.h"
 #include "ctl.h"
@@ -48,7 +49,8 @@ main_usage(FILE *f)
 	    "       relaymilter [-c FILE] --explain --client IP "
 	    "[--client-name NAME]\n"
 	    "                   [--daemon-name NAME] [--auth USER] [--pop] "
-	    "--from SENDER RCPT...\n"
+	    "[--count N]\n"
+	    "                   --from SENDER RCPT...\n"
 	    "       relaymilter [-c CANDIDATE] --replay FILE...\n");
 }
 
@@ -243,14 +245,16 @@ main_setup(struct conf *c, int foreground, char **pidfile)
 	*pidfile = c->pidfile != NULL ? strdup(c->pidfile) : NULL;
 	if (*pidfile != NULL && main_write_pidfile(*pidfile) != 0)
 		return EX_CANTCREAT;
-	if (pop_prepare(c, c->user, err, sizeof(err)) != 0) {
+	if (pop_prepare(c, c->user, err, sizeof(err)) != 0 ||
+	    accounts_prepare(c, c->user, err, sizeof(err)) != 0) {
 		log_msg(LOG_ERR, "%s", err);
 		return EX_UNAVAILABLE;
 	}
 	authsvc_prepare(c);
 	if (c->user != NULL && main_drop_privileges(c->user) != 0)
 		return EX_NOUSER;
-	if (pop_open(c, err, sizeof(err)) != 0) {
+	if (pop_open(c, err, sizeof(err)) != 0 ||
+	    accounts_open(c, err, sizeof(err)) != 0) {
 		log_msg(LOG_ERR, "%s", err);
 		return EX_UNAVAILABLE;
 	}
@@ -331,6 +335,7 @@ main_serve(struct conf *c, int foreground)
 	socketmap_close();
 	metrics_close();
 	pop_stop();
+	accounts_close();
 	if (pidfile != NULL)
 		unlink(pidfile);
 	free(pidfile);
@@ -342,7 +347,7 @@ main_serve(struct conf *c, int foreground)
 }
 
 enum { OPT_EXPLAIN = 256, OPT_CLIENT, OPT_CLIENT_NAME, OPT_DAEMON_NAME,
-    OPT_AUTH, OPT_POP, OPT_FROM, OPT_HELP, OPT_REPLAY };
+    OPT_AUTH, OPT_POP, OPT_FROM, OPT_HELP, OPT_REPLAY, OPT_COUNT };
 
 static const struct option main_longopts[] = {
 	{ "explain",	no_argument,		NULL, OPT_EXPLAIN },
@@ -354,6 +359,7 @@ static const struct option main_longopts[] = {
 	{ "from",	required_argument,	NULL, OPT_FROM },
 	{ "help",	no_argument,		NULL, OPT_HELP },
 	{ "replay",	no_argument,		NULL, OPT_REPLAY },
+	{ "count",	required_argument,	NULL, OPT_COUNT },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -389,6 +395,13 @@ main(int argc, char **argv)
 		case OPT_POP: eo.pop = 1; break;
 		case OPT_FROM: eo.from = optarg; break;
 		case OPT_REPLAY: replay = 1; break;
+		case OPT_COUNT:
+			if (explain_count_parse(optarg, &eo.count) != 0) {
+				fprintf(stderr, "relaymilter: --count %s: not "
+				    "a number of recipients\n", optarg);
+				return EX_USAGE;
+			}
+			break;
 		default:
 			main_usage(stderr);
 			return EX_USAGE;
@@ -408,8 +421,9 @@ main(int argc, char **argv)
 		return EX_USAGE;
 	}
 	if ((!explain && !replay && (optind < argc || eo.client || eo.from || eo.pop ||
+	    eo.count ||
 	    eo.auth || eo.client_name || eo.daemon_name)) ||
-	    (replay && (eo.client || eo.from || eo.pop || eo.auth ||
+	    (replay && (eo.client || eo.from || eo.pop || eo.count || eo.auth ||
 	    eo.client_name || eo.daemon_name)) ||
 	    (explain && check)) {
 		main_usage(stderr);

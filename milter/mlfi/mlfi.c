@@ -14,6 +14,7 @@
 
 #include <libmilter/mfapi.h>
 
+#include "accounts.h"
 #include "addr.h"
 #include "listen.h"
 #include "log.h"
@@ -323,6 +324,7 @@ mlfi_envrcpt(SMFICTX *ctx, char **argv)
 {
 	struct mlfi_conn *cc = smfi_getpriv(ctx);
 	struct policy_request req;
+	struct acct_ctx ax;
 	struct policy_decision d;
 	struct verdict_session vs;
 	struct addr rcpt;
@@ -346,6 +348,7 @@ mlfi_envrcpt(SMFICTX *ctx, char **argv)
 	req.now = time(NULL);
 	req.pop = popstore_policy;
 	req.pop_ctx = pop_store();
+	accounts_request(&req, &ax);
 	vs.qid = smfi_getsymval(ctx, "i");
 	if (vs.qid != NULL && vs.qid[0] == '\0')
 		vs.qid = NULL;

@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "policy.h"
+#include "policy_impl.h"
 
 static const char *const rule_names[RULE_COUNT] = {
 	[RULE_LOCAL] = "local",
@@ -26,6 +27,9 @@ static const char *const rule_names[RULE_COUNT] = {
 	[RULE_ERROR] = "error",
 	[RULE_ROUTING_MISMATCH] = "routing-mismatch",
 	[RULE_SENDER_LOGIN_MISMATCH] = "sender-login-mismatch",
+	[RULE_ACCOUNT_SUSPENDED] = "account-suspended",
+	[RULE_OVER_QUOTA] = "over-quota",
+	[RULE_LIMITS_STORE_UNAVAILABLE] = "limits-store-unavailable",
 };
 
 const char *
@@ -45,7 +49,7 @@ policy_verdict_name(enum policy_verdict v)
 	return "?";
 }
 
-static void
+void
 policy_set(struct policy_decision *out, enum policy_verdict v,
     enum policy_rule r, const char *reason)
 {
@@ -111,29 +115,43 @@ policy_rcpt_allowed(const struct relay_policy *rp, const struct addr *rcpt)
 	    rcpt->local, rcpt->domain);
 }
 
+/* Step 4a: an authenticated user with relay = true. */
+static int
+policy_auth_accepts(const struct conf *c, const struct relay_policy *rp,
+    const struct policy_request *req)
+{
+	const struct conf_user *u;
+
+	if (!rp->smtp_auth || req->auth_user == NULL ||
+	    req->auth_user[0] == '\0')
+		return 0;
+	u = conf_user_find(c, req->auth_user);
+	return u != NULL && u->relay;
+}
+
+int
+policy_pop_needed(const struct conf *c, const struct relay_policy *rp,
+    const struct policy_request *req)
+{
+	/* Without a client address there is nothing to look up. */
+	return rp->pop_before_smtp && req->client != NULL &&
+	    !policy_auth_accepts(c, rp, req);
+}
+
 /* Step 4 of the procedure: SMTP AUTH and POP-before-SMTP. */
 static void
 policy_auth_or_pop(const struct conf *c, const struct relay_policy *rp,
-    const struct policy_request *req, struct policy_decision *out)
+    const struct policy_request *req, int pop, struct policy_decision *out)
 {
 	int authed = req->auth_user != NULL && req->auth_user[0] != '\0';
 
-	if (rp->smtp_auth && authed) {
-		const struct conf_user *u = conf_user_find(c, req->auth_user);
-
-		if (u != NULL && u->relay) {
-			policy_set(out, POLICY_ACCEPT, RULE_AUTH, NULL);
-			return;
-		}
+	if (policy_auth_accepts(c, rp, req)) {
+		policy_set(out, POLICY_ACCEPT, RULE_AUTH, NULL);
+		return;
 	}
 	if (rp->pop_before_smtp) {
-		int r = req->pop == NULL || req->client == NULL ? -1 :
-		    req->pop(req->pop_ctx, req->client, req->now,
-		    c->pop_window);
+		int r = req->client == NULL ? 0 : pop;
 
-		/* Without a client address there is nothing to look up. */
-		if (req->client == NULL)
-			r = 0;
 		if (r > 0) {
 			policy_set(out, POLICY_ACCEPT, RULE_POP_BEFORE_SMTP, NULL);
 			return;
@@ -159,21 +177,12 @@ policy_auth_or_pop(const struct conf *c, const struct relay_policy *rp,
 		    "check your mail (POP3) first");
 }
 
-/* Steps 2 to 5 of the procedure: the recipient is relayed. */
-static void
-policy_relaying(const struct conf *c, const struct relay_policy *rp,
-    const struct policy_request *req, struct policy_decision *out)
+void
+policy_steps45(const struct conf *c, const struct relay_policy *rp,
+    const struct policy_request *req, int pop, struct policy_decision *out)
 {
-	if (policy_client_allowed(rp, req)) {
-		policy_set(out, POLICY_ACCEPT, RULE_ALWAYS_ALLOW_FROM, NULL);
-		return;
-	}
-	if (policy_rcpt_allowed(rp, req->rcpt)) {
-		policy_set(out, POLICY_ACCEPT, RULE_ALWAYS_ALLOW_TO, NULL);
-		return;
-	}
 	if (rp->smtp_auth || rp->pop_before_smtp) {
-		policy_auth_or_pop(c, rp, req, out);
+		policy_auth_or_pop(c, rp, req, pop, out);
 		return;
 	}
 	/* The null sender and routed senders are never local senders. */
@@ -210,6 +219,31 @@ policy_sender_bound(const struct conf *c, const struct relay_policy *rp,
 	policy_set(out, POLICY_REJECT, RULE_SENDER_LOGIN_MISMATCH,
 	    "sender address not allowed for this login");
 	return 1;
+}
+
+/* Steps 2 to 5 of the procedure: the recipient is relayed. */
+static void
+policy_relaying(const struct conf *c, const struct relay_policy *rp,
+    const struct policy_request *req, struct policy_decision *out)
+{
+	int pop = 0;
+
+	if (policy_client_allowed(rp, req)) {
+		policy_set(out, POLICY_ACCEPT, RULE_ALWAYS_ALLOW_FROM, NULL);
+		return;
+	}
+	if (policy_rcpt_allowed(rp, req->rcpt)) {
+		policy_set(out, POLICY_ACCEPT, RULE_ALWAYS_ALLOW_TO, NULL);
+		return;
+	}
+	if (c->limits_on) {
+		policy_limits_steps(c, rp, req, out);
+		return;
+	}
+	if (policy_pop_needed(c, rp, req))
+		pop = req->pop == NULL ? -1 : req->pop(req->pop_ctx,
+		    req->client, req->now, c->pop_window);
+	policy_steps45(c, rp, req, pop, out);
 }
 
 void

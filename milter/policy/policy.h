@@ -1,7 +1,9 @@
 /*
  * policy: the relaying decision for one recipient, as a pure function of
- * the config, the request, the clock and the POP store's answer. The
- * milter, "relaymilter --explain" and the tests all call policy_decide.
+ * the config, the request, the clock and the answers of the POP store
+ * and of the accounts store (relay limits, suspensions), both asked
+ * through callbacks. The front doors, "relaymilter --explain" and the
+ * tests all call policy_decide.
  */
 #ifndef RELAYMILTER_POLICY_H
 #define RELAYMILTER_POLICY_H
@@ -36,6 +38,10 @@ enum policy_rule {
 	RULE_ROUTING_MISMATCH,
 	/* step 0: bind_sender, MAIL FROM not one of the user's addresses */
 	RULE_SENDER_LOGIN_MISMATCH,
+	/* relay limits and suspension (policy_limits.c) */
+	RULE_ACCOUNT_SUSPENDED,
+	RULE_OVER_QUOTA,
+	RULE_LIMITS_STORE_UNAVAILABLE,
 	RULE_COUNT
 };
 
@@ -45,6 +51,55 @@ enum policy_rule {
  */
 typedef int (*policy_pop_fn)(void *ctx, const struct netaddr *client,
     time_t now, int window);
+
+/* policy_limits_query's charge_flags: charge when POP says hit / no hit. */
+#define POLICY_CHARGE_POP_HIT	0x1
+#define POLICY_CHARGE_POP_MISS	0x2
+
+/*
+ * What the engine asks the accounts store for one relayed recipient
+ * (steps 4a' and 6, with step 4b's POP lookup when need_pop): the POP
+ * answer, whether user is suspended (after recording client's network
+ * when user_clients.n > 0), and, when charge_flags match the POP answer
+ * and the user is not suspended, one recipient charged against the
+ * limits whose n is not 0 (all of them or none).
+ */
+struct policy_limits_query {
+	time_t		 now;
+	const struct netaddr *client;	/* NULL: no client counter, no seen */
+	int		 need_pop;	/* 1: look the client up (step 4b) */
+	int		 pop_window;
+	policy_pop_fn	 pop;		/* the request's POP store, to ask */
+	void		*pop_ctx;	/* when the limits store cannot */
+	const char	*user;		/* the authenticated user, or NULL */
+	struct conf_limit user_limit;	/* n 0: none */
+	struct conf_limit client_limit;
+	struct conf_limit user_clients;
+	int		 charge_flags;	/* POLICY_CHARGE_* */
+};
+
+enum policy_limits_charge {
+	POLICY_LIMITS_FAILED = -1,	/* the store cannot answer */
+	POLICY_LIMITS_COUNTED,
+	POLICY_LIMITS_OVER_USER,	/* nothing charged */
+	POLICY_LIMITS_OVER_CLIENT,	/* nothing charged */
+	POLICY_LIMITS_NOT_CHARGED	/* not asked, or not to be charged */
+};
+
+struct policy_limits_answer {
+	int		 pop;		/* 1, 0 (or not asked), -1 */
+	int		 suspended;	/* 1, 0 (or no user), -1 unknown */
+	int		 charge;	/* enum policy_limits_charge */
+	long		 user_count;	/* the counters after the call */
+	long		 client_count;
+};
+
+/*
+ * The accounts store's answer for q, filled into a. Returns 0, or -1 if
+ * the store cannot answer at all (a is then ignored).
+ */
+typedef int (*policy_limits_fn)(void *ctx,
+    const struct policy_limits_query *q, struct policy_limits_answer *a);
 
 struct policy_request {
 	const struct netaddr *client;	/* NULL if the MTA did not say */
@@ -56,6 +111,9 @@ struct policy_request {
 	time_t		 now;
 	policy_pop_fn	 pop;		/* NULL: no store (answers -1) */
 	void		*pop_ctx;
+	/* the accounts store, asked when c->limits_on; NULL answers -1 */
+	policy_limits_fn limits;
+	void		*limits_ctx;
 };
 
 struct policy_decision {
@@ -79,7 +137,8 @@ struct policy_decision {
 /*
  * policy_decide -- apply the decision procedure (relaymilter(8),
  * "Decision procedure") for one recipient under the relay policy rp of
- * conf c. Fills out. Pure: no I/O but the pop callback, no allocation,
+ * conf c. Fills out. Pure: no I/O but the pop and limits callbacks
+ * (the limits one only where c->limits_on), no allocation,
  * no locks.
  * Step 0 comes first: where rp->bind_sender is on and the session is
  * authenticated (req->auth_user not empty), a MAIL FROM the user may not

@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "accounts.h"
 #include "addr.h"
 #include "listen.h"
 #include "log.h"
@@ -79,6 +80,7 @@ policyd_decide(const struct conf *c, const struct policyproto_req *r,
 	const char *ctx = policyproto_get(r, POLICYPROTO_POLICY_CONTEXT);
 	const char *qid = policyproto_get(r, POLICYPROTO_QUEUE_ID);
 	struct policy_request req;
+	struct acct_ctx ax;
 	struct policy_decision d;
 	struct verdict_session vs;
 	struct netaddr client;
@@ -113,6 +115,7 @@ policyd_decide(const struct conf *c, const struct policyproto_req *r,
 	req.now = time(NULL);
 	req.pop = popstore_policy;
 	req.pop_ctx = pop_store();
+	accounts_request(&req, &ax);
 	vs.qid = qid[0] != '\0' ? qid : NULL;
 	vs.client_ip = ip;
 	vs.service = ctx;

@@ -17,109 +17,22 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lmdbenv.h"
 #include "popstore.h"
 #include "popstore_impl.h"
 
 #define POPSTORE_LMDB_MAPSIZE	((size_t)64 << 20)
-#define POPSTORE_LMDB_READERS	1024
 
 struct popstore_lmdb {
 	MDB_env		*env;
 	MDB_dbi		 dbi;
 };
 
-static int
-popstore_lmdb_fail(char *err, size_t errlen, const char *what, int rc)
-{
-	snprintf(err, errlen, "lmdb %s: %s", what, mdb_strerror(rc));
-	return -1;
-}
-
-/* mkdir -p, each new level mode 0750. */
-static int
-popstore_lmdb_mkdir(const char *dir, char *err, size_t errlen)
-{
-	char path[4096], *p;
-
-	if (snprintf(path, sizeof(path), "%s", dir) >= (int)sizeof(path)) {
-		snprintf(err, errlen, "lmdb:%s: path too long", dir);
-		return -1;
-	}
-	for (p = path + 1; ; p++) {
-		if (*p != '/' && *p != '\0')
-			continue;
-		char c = *p;
-
-		*p = '\0';
-		if (mkdir(path, 0750) != 0 && errno != EEXIST) {
-			snprintf(err, errlen, "lmdb:%s: cannot create %s: %s",
-			    dir, path, strerror(errno));
-			return -1;
-		}
-		*p = c;
-		if (c == '\0')
-			return 0;
-	}
-}
-
 int
 popstore_lmdb_prepare(const char *dir, uid_t uid, gid_t gid, char *err,
     size_t errlen)
 {
-	struct stat st;
-	int fd;
-
-	if (popstore_lmdb_mkdir(dir, err, errlen) != 0)
-		return -1;
-	if (uid == (uid_t)-1)
-		return 0;
-	/*
-	 * By descriptor, never by path: a link planted in place of the
-	 * directory is refused, and nothing inside it is touched as root.
-	 */
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0) {
-		snprintf(err, errlen, "lmdb:%s: %s", dir, strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, &st) != 0 || ((st.st_uid != uid || st.st_gid != gid) &&
-	    fchown(fd, uid, gid) != 0)) {
-		snprintf(err, errlen, "lmdb:%s: cannot give it to uid %ld: %s",
-		    dir, (long)uid, strerror(errno));
-		close(fd);
-		return -1;
-	}
-	close(fd);
-	return 0;
-}
-
-static int
-popstore_lmdb_env(struct popstore_lmdb *s, const char *dir, char *err,
-    size_t errlen)
-{
-	MDB_txn *txn;
-	int rc, dead;
-
-	if ((rc = mdb_env_create(&s->env)) != 0)
-		return popstore_lmdb_fail(err, errlen, "env", rc);
-	mdb_env_set_mapsize(s->env, POPSTORE_LMDB_MAPSIZE);
-	mdb_env_set_maxreaders(s->env, POPSTORE_LMDB_READERS);
-	rc = mdb_env_open(s->env, dir, MDB_NOTLS | MDB_NOMETASYNC, 0640);
-	if (rc != 0) {
-		snprintf(err, errlen, "lmdb:%s: %s", dir, mdb_strerror(rc));
-		return -1;
-	}
-	/* Reader slots left by a process that died. */
-	mdb_reader_check(s->env, &dead);
-	if ((rc = mdb_txn_begin(s->env, NULL, 0, &txn)) != 0)
-		return popstore_lmdb_fail(err, errlen, "begin", rc);
-	if ((rc = mdb_dbi_open(txn, NULL, 0, &s->dbi)) != 0) {
-		mdb_txn_abort(txn);
-		return popstore_lmdb_fail(err, errlen, "open", rc);
-	}
-	if ((rc = mdb_txn_commit(txn)) != 0)
-		return popstore_lmdb_fail(err, errlen, "commit", rc);
-	return 0;
+	return lmdbenv_prepare(dir, uid, gid, err, errlen);
 }
 
 static void
@@ -141,8 +54,8 @@ popstore_lmdb_open(const char *dir, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	if (popstore_lmdb_mkdir(dir, err, errlen) != 0 ||
-	    popstore_lmdb_env(s, dir, err, errlen) != 0) {
+	if (lmdbenv_open(dir, POPSTORE_LMDB_MAPSIZE, 0, &s->env, &s->dbi, err,
+	    errlen) != 0) {
 		popstore_lmdb_close(s);
 		return NULL;
 	}
@@ -188,7 +101,7 @@ popstore_lmdb_write(struct popstore_lmdb *s, const char *key,
 	int rc;
 
 	if ((rc = mdb_txn_begin(s->env, NULL, 0, &txn)) != 0)
-		return popstore_lmdb_fail(err, errlen, "begin", rc);
+		return lmdbenv_fail(err, errlen, "begin", rc);
 	if (val != NULL) {
 		v = popstore_lmdb_val(val);
 		rc = mdb_put(txn, s->dbi, &k, &v, 0);
@@ -198,10 +111,10 @@ popstore_lmdb_write(struct popstore_lmdb *s, const char *key,
 		mdb_txn_abort(txn);
 		if (rc == MDB_NOTFOUND)
 			return 0;
-		return popstore_lmdb_fail(err, errlen, "write", rc);
+		return lmdbenv_fail(err, errlen, "write", rc);
 	}
 	if ((rc = mdb_txn_commit(txn)) != 0)
-		return popstore_lmdb_fail(err, errlen, "commit", rc);
+		return lmdbenv_fail(err, errlen, "commit", rc);
 	return 1;
 }
 

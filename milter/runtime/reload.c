@@ -33,6 +33,7 @@ static struct {
 	char	*pop_store;	/* the store opened at start, or NULL */
 	char	*pop_feeds;	/* conf_pop_describe of the start */
 	char	*metrics;	/* the metrics address bound at start */
+	char	*limits_store;	/* the accounts store opened at start */
 } reload_start;
 
 static char *
@@ -55,6 +56,7 @@ reload_init(const char *path, const struct conf *c)
 	reload_start.saslauthd = reload_dup(c->auth_saslauthd);
 	reload_start.secret_file = reload_dup(c->auth_secret_file);
 	reload_start.metrics = reload_dup(c->metrics);
+	reload_start.limits_store = reload_dup(c->limits_store);
 	if (conf_pop_needed(c)) {
 		char feeds[512];
 
@@ -123,6 +125,8 @@ reload_compare(const struct conf *c)
 	reload_note(buf, sizeof(buf), "metrics", reload_start.metrics,
 	    c->metrics);
 	reload_compare_pop(c, buf, sizeof(buf));
+	reload_note(buf, sizeof(buf), "limits.store",
+	    reload_start.limits_store, c->limits_store);
 	memcpy(reload_pending, buf, sizeof(buf));
 }
 

@@ -55,6 +55,8 @@ static const char *const stats_fixed_names[STATS_FIXED_COUNT] = {
 	[STATS_POP_LOOKUPS] = "pop.lookups",
 	[STATS_POP_ERRORS] = "pop.errors",
 	[STATS_SENDER_MISMATCH] = "sender_mismatch",
+	[STATS_OVER_QUOTA] = "over_quota",
+	[STATS_SUSPENDED] = "suspended",
 };
 
 /* The # HELP text of each fixed counter in the Prometheus exposition. */
@@ -79,6 +81,10 @@ static const char *const stats_fixed_help[STATS_FIXED_COUNT] = {
 	    "(store unavailable).",
 	[STATS_SENDER_MISMATCH] = "Recipients refused by bind_sender "
 	    "(rule=sender-login-mismatch).",
+	[STATS_OVER_QUOTA] = "Recipients over a relay limit "
+	    "(rule=over-quota).",
+	[STATS_SUSPENDED] = "Users suspended (limits.user_clients or "
+	    "relayctl suspend).",
 };
 
 static const char *const stats_door_names[STATS_DOOR_COUNT] = {

@@ -33,6 +33,8 @@ enum stats_counter {
 	STATS_SENDER_MISMATCH,	/* recipients refused by bind_sender */
 	STATS_POP_LOOKUPS,	/* POP store asked by a decision */
 	STATS_POP_ERRORS,	/* ... and it could not answer */
+	STATS_OVER_QUOTA,	/* recipients over a relay limit */
+	STATS_SUSPENDED,	/* users suspended (limit or relayctl) */
 	STATS_FIXED_COUNT
 };
 

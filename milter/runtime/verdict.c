@@ -122,6 +122,8 @@ verdict_decide(const struct conf *c, const struct relay_policy *rp,
 		stats_inc(STATS_POP_HITS);
 	if (d->rule == RULE_SENDER_LOGIN_MISMATCH)
 		stats_inc(STATS_SENDER_MISMATCH);
+	if (d->rule == RULE_OVER_QUOTA)
+		stats_inc(STATS_OVER_QUOTA);
 	if (d->routing_mismatch)
 		verdict_log_mismatch(vs, rcpt_raw, req->rcpt_mailer, d);
 	if (d->verdict == POLICY_ACCEPT) {

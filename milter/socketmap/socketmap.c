@@ -29,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "accounts.h"
 #include "addr.h"
 #include "listen.h"
 #include "log.h"
@@ -121,6 +122,7 @@ static int
 socketmap_decide(int fd, const struct conf *c, const struct smapproto_key *k)
 {
 	struct policy_request req;
+	struct acct_ctx ax;
 	struct policy_decision d;
 	struct verdict_session vs;
 	struct addr sender, rcpt;
@@ -140,6 +142,7 @@ socketmap_decide(int fd, const struct conf *c, const struct smapproto_key *k)
 	req.now = time(NULL);
 	req.pop = popstore_policy;
 	req.pop_ctx = pop_store();
+	accounts_request(&req, &ax);
 	if (k->have_client)
 		netaddr_format(&k->client, ip, sizeof(ip));
 	else

@@ -3,7 +3,12 @@
  * command line (lmdb:/dir or redis://host:port/db) it measures one
  * lookup (a client with a login, one without) in 1 and 2 threads, then
  * whole relay decisions per second (policy_decide with pop_before_smtp
- * on, the client found in the store) in 1 and 2 threads.
+ * on, the client found in the store) in 1 and 2 threads. With a Redis
+ * store, the same decisions again with relay limits kept in the same
+ * Redis (limits.store = pop.store: the POP lookup, the suspension check
+ * and the charge in one EVALSHA), and authenticated decisions with the
+ * user, client and networks limits, side by side; each row shows the
+ * requests sent to Redis per decision (counted in the client).
  *
  *   popbench STORE [ITERATIONS]      (t/bench/pop-bench.sh runs it)
  */
@@ -15,10 +20,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "acct.h"
 #include "addr.h"
 #include "conf.h"
 #include "policy.h"
 #include "popstore.h"
+#include "../redis_count.h"
 
 #define BENCH_CLIENTS	1000
 
@@ -28,8 +35,12 @@ struct bench {
 	long		 n;
 	int		 decide;	/* 0: lookups only */
 	int		 hit;		/* look up clients with a login */
+	struct acct_ctx	*limits;	/* NULL: no limits */
+	const char	*auth;		/* the authenticated user, or NULL */
+	int		 want;		/* the rule each decision must give */
 	long		 bad;
 };
+
 
 static double
 bench_now(void)
@@ -68,6 +79,11 @@ bench_thread(void *arg)
 	req.now = now;
 	req.pop = popstore_policy;
 	req.pop_ctx = b->st;
+	req.auth_user = b->auth;
+	if (b->limits != NULL) {
+		req.limits = acct_policy;
+		req.limits_ctx = b->limits;
+	}
 	for (i = 0; i < b->n; i++) {
 		bench_client(i, b->hit, &a);
 		if (!b->decide) {
@@ -77,7 +93,7 @@ bench_thread(void *arg)
 		}
 		req.client = &a;
 		policy_decide(b->conf, &b->conf->relay, &req, &d);
-		b->bad += d.rule != RULE_POP_BEFORE_SMTP;
+		b->bad += d.rule != (enum policy_rule)b->want;
 	}
 	return NULL;
 }
@@ -89,9 +105,10 @@ bench_run(const char *what, struct bench *proto, int nthreads)
 	pthread_t tid[2];
 	struct bench b[2];
 	double t0, dt;
-	long bad = 0;
+	long bad = 0, sent;
 	int i;
 
+	sent = redis_count_requests();
 	t0 = bench_now();
 	for (i = 0; i < nthreads; i++) {
 		b[i] = *proto;
@@ -102,9 +119,11 @@ bench_run(const char *what, struct bench *proto, int nthreads)
 		bad += b[i].bad;
 	}
 	dt = bench_now() - t0;
-	printf("%-34s threads=%d  %9.0f /s  %8.2f us each%s\n", what,
-	    nthreads, (double)proto->n * nthreads / dt,
-	    dt * 1e6 / (double)proto->n, bad ? "  (WRONG ANSWERS)" : "");
+	sent = redis_count_requests() - sent;
+	printf("%-34s threads=%d  %9.0f /s  %8.2f us each  %4.2f req%s\n",
+	    what, nthreads, (double)proto->n * nthreads / dt,
+	    dt * 1e6 / (double)proto->n, (double)sent / (double)proto->n /
+	    nthreads, bad ? "  (WRONG ANSWERS)" : "");
 }
 
 static int
@@ -122,6 +141,44 @@ bench_fill(struct popstore *st)
 			return -1;
 		}
 	}
+	return 0;
+}
+
+/*
+ * The decisions with limits in the same Redis as the POP logins: a POP
+ * client (POP lookup, client counter) and an authenticated user (user
+ * and client counters, networks seen), one EVALSHA each.
+ */
+static int
+bench_limits(struct bench *proto, const char *spec)
+{
+	struct bench b = *proto;
+	struct acct_ctx x = { NULL };
+	char cf[1024], err[CONF_ERRLEN];
+
+	snprintf(cf, sizeof(cf), "local = { domains = [ \"example.com\" ]; "
+	    "lan = [ \"127.0.0.1\" ]; };\nrelay = { pop_before_smtp = true; "
+	    "smtp_auth = true; };\nusers = ( { name = \"bench\"; password = "
+	    "\"{PLAIN}x\"; relay = true; } );\nlimits = { user = "
+	    "\"1000000000/1d\"; client = \"1000000000/1d\"; user_clients = "
+	    "\"100000/1d\"; store = \"%s\"; };\npop = { store = \"%s\"; };\n",
+	    spec, spec);
+	b.conf = conf_load_string(cf, "bench-limits", err, sizeof(err));
+	if (b.conf == NULL || acct_open(spec, NULL, spec, &x.acct, err,
+	    sizeof(err)) != 0) {
+		fprintf(stderr, "popbench: limits: %s\n", err);
+		conf_unref(b.conf);
+		return -1;
+	}
+	b.limits = &x;
+	bench_run("decision, limits + POP", &b, 1);
+	bench_run("decision, limits + POP", &b, 2);
+	b.auth = "bench";
+	b.want = RULE_AUTH;
+	bench_run("decision, auth + limits + networks", &b, 1);
+	bench_run("decision, auth + limits + networks", &b, 2);
+	acct_close(x.acct);
+	conf_unref(b.conf);
 	return 0;
 }
 
@@ -153,8 +210,12 @@ main(int argc, char **argv)
 	bench_run("lookup, client without a login", &b, 1);
 	b.hit = 1;
 	b.decide = 1;
+	b.want = RULE_POP_BEFORE_SMTP;
 	bench_run("decision (pop-before-smtp accept)", &b, 1);
 	bench_run("decision (pop-before-smtp accept)", &b, 2);
+	if (strcmp(popstore_kind(b.st), "redis") == 0 &&
+	    bench_limits(&b, argv[1]) != 0)
+		return 1;
 	popstore_close(b.st);
 	conf_unref(b.conf);
 	return 0;

@@ -73,6 +73,8 @@ bash "$top_srcdir/t/bench/auth.sh" 2000 10 5
 
 echo "## --replay: log lines per second (plain, gzip, standard input)"
 sh "$top_srcdir/t/bench/replay.sh" "$top_builddir"
+echo "## relay limits: decisions with and without (memory store)"
+(cd "$top_builddir" && sh "$top_srcdir/t/bench/limits-bench.sh" 3)
 } > "$OUT/results.txt" 2>&1
 # Not "| tee": the block must run in this shell, so that the trap above
 # sees the PIDs it started and stops them.

@@ -17,8 +17,11 @@
 #   pop3 IP PORT USER PASS   log in over POP3 from IP; prints OK or FAIL ...
 #   redis_up PORT [PASSWORD] / redis_down   a private redis-server (no
 #                            persistence; with PASSWORD, it requires AUTH)
-#   smtp IP PORT FROM RCPT   one SMTP transaction with swaks; sets SMTP_CODE
-#                            and SMTP_ESC (reply to RCPT TO) and SMTP_LINE
+#   smtp IP PORT FROM RCPT [SWAKS-OPTIONS]   one SMTP transaction with
+#                            swaks; sets SMTP_CODE and SMTP_ESC (reply to
+#                            RCPT TO) and SMTP_LINE
+#   expect_smtp CODE ESC IP PORT FROM RCPT DESC [SWAKS-OPTIONS]   the same,
+#                            one TAP line: the reply to RCPT TO is CODE ESC
 
 rm_up() {
     _n=$1 _c=$2 _p=$3
@@ -151,26 +154,31 @@ redis_down() {
 
 N_SMTP=0
 smtp() {
+    _si=$1 _sp=$2 _sf=$3 _sr=$4
+    shift 4
     N_SMTP=$((N_SMTP + 1))
     SMTP_OUT=$T/smtp-$N_SMTP.txt
-    swaks --server "127.0.0.1:$2" --local-interface "$1" --ehlo client.test \
-        --timeout 20 --from "$3" --to "$4" \
-        --header "X-RM-Test: $N_SMTP" > "$SMTP_OUT" 2>&1
+    swaks --server "127.0.0.1:$_sp" --local-interface "$_si" --ehlo client.test \
+        --timeout 20 --from "$_sf" --to "$_sr" \
+        --header "X-RM-Test: $N_SMTP" "$@" > "$SMTP_OUT" 2>&1
     SMTP_LINE=$(awk '/^ -> RCPT TO:/ { want = 1; next }
         want && /^(<-|<\*\*) +[0-9][0-9][0-9] / { print; exit }' "$SMTP_OUT")
     SMTP_CODE=$(printf '%s\n' "$SMTP_LINE" | awk '{ print $2 }')
     SMTP_ESC=$(printf '%s\n' "$SMTP_LINE" | awk '{ print $3 }')
 }
 
-# expect_smtp CODE ESC IP PORT FROM RCPT DESC: the reply to RCPT TO
+# expect_smtp CODE ESC IP PORT FROM RCPT DESC [SWAKS-OPTIONS]: the reply
+# to RCPT TO
 expect_smtp() {
-    _want="$1 $2"
+    _want="$1 $2" _desc=$7
     shift 2
-    smtp "$1" "$2" "$3" "$4"
+    _ei=$1 _ep=$2 _ef=$3 _er=$4
+    shift 5
+    smtp "$_ei" "$_ep" "$_ef" "$_er" "$@"
     if [ "$SMTP_CODE $SMTP_ESC" = "$_want" ]; then
-        pass "$5 ($_want)"
+        pass "$_desc ($_want)"
     else
-        fail "$5 ($_want)"
+        fail "$_desc ($_want)"
         diag "RCPT reply: '$SMTP_LINE' (transcript $SMTP_OUT)"
     fi
 }

@@ -24,7 +24,7 @@
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 #define ALL_FORMS "reload, stats [--prometheus], status, pop add IP [USER] " \
-	"| pop del IP | pop list"
+	"| pop del IP | pop list, suspend USER, unsuspend USER, accounts"
 #define UNKNOWN "unknown command or wrong arguments (" ALL_FORMS ")"
 #define POP_USAGE "usage: pop add IP [USER] | pop del IP | pop list"
 
@@ -62,6 +62,12 @@ static const struct parse_case parse_cases[] = {
 	{ "pop del 2001:db8::1",
 	    OK_(CTLPROTO_POP_DEL, "2001:db8::1", NULL, 0) },
 	{ "pop list", OK_(CTLPROTO_POP_LIST, NULL, NULL, 0) },
+	{ "suspend alice", OK_(CTLPROTO_SUSPEND, NULL, "alice", 0) },
+	{ "unsuspend alice", OK_(CTLPROTO_UNSUSPEND, NULL, "alice", 0) },
+	{ "accounts", OK_(CTLPROTO_ACCOUNTS, NULL, NULL, 0) },
+	{ "suspend", USAGE("usage: suspend USER") },
+	{ "accounts all", USAGE("usage: accounts") },
+	{ "suspend a\"b", ARG("bad user name") },
 	/* line ends and blanks */
 	{ "reload\n", OK_(CTLPROTO_RELOAD, NULL, NULL, 0) },
 	{ "reload\r\n", OK_(CTLPROTO_RELOAD, NULL, NULL, 0) },
@@ -120,7 +126,8 @@ static const char *
 cmd_name(enum ctlproto_cmd c)
 {
 	static const char *const names[] = { "reload", "stats", "status",
-	    "pop add", "pop del", "pop list" };
+	    "pop add", "pop del", "pop list", "suspend", "unsuspend",
+	    "accounts" };
 
 	return (size_t)c < NELEM(names) ? names[c] : "?";
 }
@@ -191,7 +198,8 @@ static void
 test_commands(void)
 {
 	static const char *const forms[] = { "reload", "stats [--prometheus]",
-	    "status", "pop add IP [USER]", "pop del IP", "pop list" };
+	    "status", "pop add IP [USER]", "pop del IP", "pop list",
+	    "suspend USER", "unsuspend USER", "accounts" };
 	char form[128], what[128];
 	size_t i;
 
