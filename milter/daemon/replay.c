@@ -29,7 +29,7 @@
 
 /* rules decided on counters the log does not carry */
 static const char *const replay_state_rules[] = {
-	"over-quota", "account-suspended",
+	"over-quota", "account-suspended", "limits-store-unavailable",
 };
 
 #define REPLAY_KEPT_MAX 16

@@ -29,6 +29,8 @@ verdict_angle(const char *raw, char *out, size_t len)
 struct verdict_pop {
 	policy_pop_fn	 fn;
 	void		*ctx;
+	policy_limits_fn limits;
+	void		*limits_ctx;
 	int		 asked;
 	int		 answer;
 };
@@ -43,6 +45,24 @@ verdict_pop_seen(void *ctx, const struct netaddr *client, time_t now,
 	    window);
 	vp->asked = 1;
 	return vp->answer;
+}
+
+/*
+ * With relay limits on, the accounts store answers the POP question in
+ * the same request (one round trip on Redis): its answer is logged too.
+ */
+static int
+verdict_limits_seen(void *ctx, const struct policy_limits_query *q,
+    struct policy_limits_answer *a)
+{
+	struct verdict_pop *vp = ctx;
+	int rc = vp->limits == NULL ? -1 : vp->limits(vp->limits_ctx, q, a);
+
+	if (q->need_pop) {
+		vp->asked = 1;
+		vp->answer = rc != 0 ? -1 : a->pop;
+	}
+	return rc;
 }
 
 /*
@@ -111,11 +131,14 @@ verdict_decide(const struct conf *c, const struct relay_policy *rp,
     const struct policy_request *req, const struct verdict_session *vs,
     const char *rcpt_raw, struct policy_decision *d)
 {
-	struct verdict_pop vp = { req->pop, req->pop_ctx, 0, 0 };
+	struct verdict_pop vp = { req->pop, req->pop_ctx, req->limits,
+	    req->limits_ctx, 0, 0 };
 	struct policy_request seen = *req;
 
 	seen.pop = verdict_pop_seen;
 	seen.pop_ctx = &vp;
+	seen.limits = verdict_limits_seen;
+	seen.limits_ctx = &vp;
 	policy_decide(c, rp, &seen, d);
 	stats_decision_slot(d->verdict, d->rule, vs->stats_slot);
 	if (d->verdict == POLICY_ACCEPT && d->rule == RULE_POP_BEFORE_SMTP)

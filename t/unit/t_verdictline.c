@@ -83,8 +83,8 @@ static const struct line_case cases[] = {
 	    RULE_OUTSIDE_LAN, "<u@remote.test>", "<a@b.test>", "", "", "MTA",
 	    "", "", P_NONE, 1 },
 	{ "a rule of a later build", "Q6: reject rcpt=<u@remote.test> "
-	    "rule=over-quota client=unknown[192.0.2.9] from=<a@b.test> "
-	    "service=MTA user=bob", 1, "Q6", POLICY_REJECT, 0, "over-quota",
+	    "rule=later-rule client=unknown[192.0.2.9] from=<a@b.test> "
+	    "service=MTA user=bob", 1, "Q6", POLICY_REJECT, 0, "later-rule",
 	    RULE_COUNT, "<u@remote.test>", "<a@b.test>", "", "192.0.2.9",
 	    "MTA", "bob", "", P_NONE, 1 },
 	{ "a field of a later version, quoted", "Q7: accept " BASE
