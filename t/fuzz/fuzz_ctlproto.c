@@ -112,7 +112,13 @@ check_parse(const char *orig, size_t n, int want)
 	if (rc == 0) {
 		CHECK(req.fault == CTLPROTO_FAULT_NONE);
 		CHECK(req.cmd >= CTLPROTO_RELOAD &&
-		    req.cmd <= CTLPROTO_POP_LIST);
+		    req.cmd <= CTLPROTO_ACCOUNTS);
+		/* a user name with pop add, and always with (un)suspend */
+		CHECK(req.user == NULL || req.cmd == CTLPROTO_POP_ADD ||
+		    req.cmd == CTLPROTO_SUSPEND ||
+		    req.cmd == CTLPROTO_UNSUSPEND);
+		CHECK(req.user != NULL || (req.cmd != CTLPROTO_SUSPEND &&
+		    req.cmd != CTLPROTO_UNSUSPEND));
 		CHECK((req.ip != NULL) == (req.cmd == CTLPROTO_POP_ADD ||
 		    req.cmd == CTLPROTO_POP_DEL));
 		CHECK(req.ip == NULL || (req.ip >= line && req.ip < line + n));
