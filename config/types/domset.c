@@ -124,9 +124,23 @@ int
 domset_match(const struct domset *set, const char *d)
 {
 	size_t len = strlen(d);
+
+	return domset_match_hashed(set, d, len, strmap_hash(d, len));
+}
+
+void
+domset_prefetch(const struct domset *set, uint64_t hash)
+{
+	strmap_prefetch(&set->exact, hash);
+}
+
+int
+domset_match_hashed(const struct domset *set, const char *d, size_t len,
+    uint64_t hash)
+{
 	const char *p;
 
-	if (strmap_get(&set->exact, d, len) != NULL)
+	if (strmap_get_hashed(&set->exact, d, len, hash) != NULL)
 		return 1;
 	if (set->suffix.n == 0)
 		return 0;

@@ -64,6 +64,21 @@ int domset_add(struct domset *set, const char *p, int flags, char *err,
 int domset_match(const struct domset *set, const char *d);
 
 /*
+ * domset_match_hashed -- domset_match for d of len bytes whose
+ * strmap_hash is hash: a caller probing several sets with one name
+ * hashes it once (and can domset_prefetch each set first).
+ */
+int domset_match_hashed(const struct domset *set, const char *d, size_t len,
+    uint64_t hash);
+
+/*
+ * domset_prefetch -- start loading what domset_match_hashed of a name with
+ * this hash reads first, to overlap its cache misses with other work.
+ * Changes nothing; thread-safe.
+ */
+void domset_prefetch(const struct domset *set, uint64_t hash);
+
+/*
  * domset_match_address -- 1 if local@domain (both normalized: local part
  * lower-cased) is an address entry. Thread-safe, allocation-free.
  */

@@ -227,6 +227,25 @@ strmap_get(const struct strmap *m, const char *key, size_t len)
 	return strmap_get_hashed(m, key, len, strmap_hash(key, len));
 }
 
+void
+strmap_prefetch(const struct strmap *m, uint64_t hash)
+{
+	size_t g;
+
+	if (m->n == 0)
+		return;
+	g = strmap_home(hash, m->cap);
+	__builtin_prefetch(&m->ctrl[g]);
+	/*
+	 * And the group's first line of slots, before the control word says
+	 * which slot to read: a hit then mostly waits for one miss, not two
+	 * in a row. One line, not the group's four: the CPU's own prefetcher
+	 * brings its pair, and asking for more measured no faster
+	 * (BENCHMARKS.md, section 12).
+	 */
+	__builtin_prefetch(&m->slots[g * 8]);
+}
+
 /* The first free slot of hash's probe sequence, now marked taken. */
 static struct strmap_slot *
 strmap_take(struct strmap *m, uint64_t hash)

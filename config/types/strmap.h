@@ -86,6 +86,15 @@ void *strmap_get_hashed(const struct strmap *m, const char *key, size_t len,
     uint64_t hash);
 
 /*
+ * strmap_prefetch -- ask the CPU to start loading what a lookup of a key
+ * with this hash reads first (its home group's control word and slots),
+ * without waiting for it, so that the cache misses of lookups in several
+ * big maps overlap instead of following one another. Changes nothing;
+ * thread-safe like strmap_get.
+ */
+void strmap_prefetch(const struct strmap *m, uint64_t hash);
+
+/*
  * strmap_free -- release the table, and the keys if they live in the
  * map's own arena (pass free_val to release the values too, or NULL).
  * m is left empty, keeping its arena choice.

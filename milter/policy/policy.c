@@ -58,6 +58,32 @@ policy_set(struct policy_decision *out, enum policy_verdict v,
 	out->reason = reason;
 }
 
+/* The recipient's domain with its hash, computed once per decision. */
+struct policy_rcpt_key {
+	size_t		 len;
+	uint64_t	 hash;
+};
+
+/*
+ * Hash the recipient's domain and start loading the hash table lines its
+ * lookups in local.domains and always_allow_to read: with big lists each
+ * is a cache miss, and asked for together they overlap instead of
+ * queueing one behind the other.
+ */
+static void
+policy_rcpt_prefetch(const struct conf *c, const struct relay_policy *rp,
+    const struct addr *rcpt, struct policy_rcpt_key *k)
+{
+	k->len = 0;
+	k->hash = 0;
+	if (rcpt->kind != ADDR_PLAIN)
+		return;
+	k->len = strlen(rcpt->domain);
+	k->hash = strmap_hash(rcpt->domain, k->len);
+	domset_prefetch(&c->local_domains, k->hash);
+	domset_prefetch(rp->allow_to, k->hash);
+}
+
 static int
 policy_local_domain(const struct conf *c, const struct addr *a)
 {
@@ -104,12 +130,13 @@ policy_client_allowed(const struct relay_policy *rp,
 }
 
 static int
-policy_rcpt_allowed(const struct relay_policy *rp, const struct addr *rcpt)
+policy_rcpt_allowed(const struct relay_policy *rp, const struct addr *rcpt,
+    const struct policy_rcpt_key *k)
 {
 	/* A recipient with routing never matches: only ADDR_PLAIN. */
 	if (rcpt->kind != ADDR_PLAIN)
 		return 0;
-	if (domset_match(rp->allow_to, rcpt->domain))
+	if (domset_match_hashed(rp->allow_to, rcpt->domain, k->len, k->hash))
 		return 1;
 	return !rcpt->local_toolong && domset_match_address(rp->allow_to,
 	    rcpt->local, rcpt->domain);
@@ -224,7 +251,8 @@ policy_sender_bound(const struct conf *c, const struct relay_policy *rp,
 /* Steps 2 to 5 of the procedure: the recipient is relayed. */
 static void
 policy_relaying(const struct conf *c, const struct relay_policy *rp,
-    const struct policy_request *req, struct policy_decision *out)
+    const struct policy_request *req, const struct policy_rcpt_key *k,
+    struct policy_decision *out)
 {
 	int pop = 0;
 
@@ -232,7 +260,7 @@ policy_relaying(const struct conf *c, const struct relay_policy *rp,
 		policy_set(out, POLICY_ACCEPT, RULE_ALWAYS_ALLOW_FROM, NULL);
 		return;
 	}
-	if (policy_rcpt_allowed(rp, req->rcpt)) {
+	if (policy_rcpt_allowed(rp, req->rcpt, k)) {
 		policy_set(out, POLICY_ACCEPT, RULE_ALWAYS_ALLOW_TO, NULL);
 		return;
 	}
@@ -251,7 +279,9 @@ policy_decide(const struct conf *c, const struct relay_policy *rp,
     const struct policy_request *req, struct policy_decision *out)
 {
 	const struct addr *rcpt = req->rcpt;
+	struct policy_rcpt_key k;
 
+	policy_rcpt_prefetch(c, rp, rcpt, &k);
 	out->routing_mismatch = 0;
 	out->relay_verdict = POLICY_ACCEPT;
 	out->relay_rule = RULE_COUNT;
@@ -263,7 +293,9 @@ policy_decide(const struct conf *c, const struct relay_policy *rp,
 	 * qualifies or aliases it to somewhere it relays would otherwise
 	 * relay for anyone on relaymilter's word.
 	 */
-	if (rcpt->kind == ADDR_POSTMASTER || policy_local_domain(c, rcpt)) {
+	if (rcpt->kind == ADDR_POSTMASTER || (rcpt->kind == ADDR_PLAIN &&
+	    domset_match_hashed(&c->local_domains, rcpt->domain, k.len,
+	    k.hash))) {
 		if (!policy_routing_mismatch(c, req->rcpt_mailer)) {
 			policy_set(out, POLICY_ACCEPT, RULE_LOCAL, NULL);
 			return;
@@ -271,7 +303,7 @@ policy_decide(const struct conf *c, const struct relay_policy *rp,
 		/* Judged as the relaying it is: steps 2 to 5. */
 		out->routing_mismatch = 1;
 	}
-	policy_relaying(c, rp, req, out);
+	policy_relaying(c, rp, req, &k, out);
 	if (!out->routing_mismatch)
 		return;
 	out->relay_verdict = out->verdict;

@@ -126,6 +126,15 @@ static const struct parse_case parse_cases[] = {
 	/* label and name lengths */
 	{ "u@" LAB63 ".example", ADDR_PLAIN, LAB63 ".example", "u", 0, 0 },
 	{ "u@" LAB64 ".example", ADDR_INVALID, "", NULL, 0, 0 },
+	{ "u@example." LAB63, ADDR_PLAIN, "example." LAB63, "u", 0, 0 },
+	{ "u@example." LAB64, ADDR_INVALID, "", NULL, 0, 0 },
+	/* every atext byte, and one that is not */
+	{ "A.b#$&'*+-/=?^_`{|}~9@example.com", ADDR_PLAIN, "example.com",
+	    "a.b#$&'*+-/=?^_`{|}~9", 0, 0 },
+	{ "u(x)@example.com", ADDR_INVALID, "", NULL, 0, 0 },
+	{ "u\x7f@example.com", ADDR_INVALID, "", NULL, 0, 0 },
+	{ "u@ex_a-mple.COM", ADDR_PLAIN, "ex_a-mple.com", "u", 0, 0 },
+	{ "u@exa\x7fmple.com", ADDR_INVALID, "", NULL, 0, 0 },
 	/* garbage */
 	{ "u ser@example.com", ADDR_INVALID, "", NULL, 0, 0 },
 	{ "user@exa mple.com", ADDR_INVALID, "", NULL, 0, 0 },
@@ -231,6 +240,9 @@ static const struct norm_case norm_cases[] = {
 	/* lengths */
 	{ LAB63 ".example", -1, 0, 0, LAB63 ".example" },
 	{ LAB64 ".example", -1, 0, -1, NULL },
+	{ "example." LAB63, -1, 0, 0, "example." LAB63 },
+	{ "example." LAB64, -1, 0, -1, NULL },
+	{ "a." LAB64 ".example", -1, 0, -1, NULL },
 	/* 4 x 63 + 3 dots = 255 > 253 */
 	{ LAB63 "." LAB63 "." LAB63 "." LAB63, -1, 0, -1, NULL },
 	/* the output buffer is too small */
