@@ -18,8 +18,8 @@
 #include "acctstore.h"
 #include "conf.h"
 #include "policy.h"
+#include "unit_fixture.h"
 
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 #define T0 ((time_t)1700000000)
 
 /* ---------------------------------------------------------------- parser */
@@ -378,18 +378,14 @@ static const struct engine_step s_same_net[] = {
 static void
 engine_run(const char *name, const struct engine_step *steps, size_t n)
 {
-	char dir[] = "/tmp/t_limits_engine.XXXXXX", spec[64], cmd[128];
+	char dir[256], spec[300];
 
 	engine_run_on("memory", name, steps, n);
-	if (mkdtemp(dir) == NULL) {
-		tap_ok(0, "mkdtemp");
+	if (tmpdir_make("t_limits_engine", dir, sizeof(dir)) != 0)
 		return;
-	}
 	snprintf(spec, sizeof(spec), "lmdb:%s", dir);
 	engine_run_on(spec, name, steps, n);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		printf("# could not remove %s\n", dir);
+	tmpdir_remove(dir);
 }
 
 static void
@@ -497,18 +493,15 @@ test_store_threads(const char *kind, const struct acctstore_ops *ops,
     void *impl)
 {
 	struct hammer h[THREADS];
-	pthread_t tid[THREADS];
 	struct acctstore_counter c[2] = {
 		{ "u:alice", 1, 3600 }, { "c:192.0.2.1", 1, 3600 } };
 	long counted = 0, failed = 0, counts[2] = { 0, 0 };
 	int i;
 
-	for (i = 0; i < THREADS; i++) {
+	for (i = 0; i < THREADS; i++)
 		h[i] = (struct hammer){ ops, impl, 0, 0, 0 };
-		pthread_create(&tid[i], NULL, hammer_run, &h[i]);
-	}
+	threads_run(THREADS, hammer_run, h, sizeof(h[0]));
 	for (i = 0; i < THREADS; i++) {
-		pthread_join(tid[i], NULL);
 		counted += h[i].counted;
 		failed += h[i].failed + h[i].over;
 	}
@@ -635,7 +628,7 @@ test_store_susp(const char *kind, const struct acctstore_ops *ops,
 static void
 test_stores(void)
 {
-	char dir[] = "/tmp/t_limits.XXXXXX", err[256];
+	char dir[256], err[256];
 	void *impl;
 
 	impl = acctstore_mem_open(err, sizeof(err));
@@ -643,10 +636,8 @@ test_stores(void)
 	test_store_windows("memory", &acctstore_mem_ops, impl);
 	test_store_susp("memory", &acctstore_mem_ops, impl);
 	acctstore_mem_ops.close(impl);
-	if (mkdtemp(dir) == NULL) {
-		tap_ok(0, "mkdtemp");
+	if (tmpdir_make("t_limits", dir, sizeof(dir)) != 0)
 		return;
-	}
 	impl = acctstore_lmdb_open(dir, err, sizeof(err));
 	tap_ok(impl != NULL, "lmdb open %s", impl ? dir : err);
 	if (impl == NULL)
@@ -669,13 +660,7 @@ test_stores(void)
 	}
 	if (impl != NULL)
 		acctstore_lmdb_ops.close(impl);
-	{
-		char cmd[300];
-
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-		if (system(cmd) != 0)
-			printf("# could not remove %s\n", dir);
-	}
+	tmpdir_remove(dir);
 }
 
 int
